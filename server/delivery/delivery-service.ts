@@ -1,0 +1,112 @@
+/**
+ * Accepts one message for a set of envelope recipients, the single path for mail from SMTP
+ * (MX and submission) and, later, from the webmail's send:
+ *
+ *  1. the raw bytes are written durably to the blob store (fsync),
+ *  2. the message is parsed once for the stored fields,
+ *  3. one transaction stores a row in every local recipient's INBOX and queues one row per
+ *     remote recipient in the outbound queue, and records the submission in the audit log;
+ *  4. only then does the caller answer `250`.
+ *
+ * A crash before step 3 commits leaves, at worst, an unreferenced blob file (swept later) and a
+ * sender who got no `250` and will retry: nothing acknowledged is ever lost.
+ */
+import type { Kysely } from 'kysely';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../storage/database.js';
+import type { MailStore } from '../mail/mail-store.js';
+import { parseMessageFields } from '../mail/message-fields.js';
+import type { AuditLog } from '../governance/audit/audit-log.js';
+import { RecipientResolver } from './recipients.js';
+
+export interface IncomingMessage {
+  envelopeFrom: string;
+  recipients: readonly string[];
+  raw: Buffer;
+  /** Set for authenticated submission; null for mail from other servers. */
+  submittedBy: { accountId: number; address: string } | null;
+  remoteIp: string | null;
+  protocol: 'smtp-mx' | 'smtp-submission' | 'web';
+}
+
+export interface DeliveryReport {
+  blobHash: string;
+  deliveredTo: number[];
+  queuedFor: string[];
+  /** Recipients that turned out to have no receiving account (a list with no members, say). */
+  dropped: string[];
+}
+
+export class DeliveryService {
+  readonly resolver: RecipientResolver;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly mail: MailStore,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+    localDomains: readonly string[],
+  ) {
+    this.resolver = new RecipientResolver(db, localDomains);
+  }
+
+  async deliver(message: IncomingMessage): Promise<DeliveryReport> {
+    const blobHash = await this.mail.blobs.put(message.raw);
+    const fields = await parseMessageFields(message.raw);
+
+    const accountIds = new Set<number>();
+    const remote: string[] = [];
+    const dropped: string[] = [];
+    for (const recipient of message.recipients) {
+      const resolution = await this.resolver.resolve(recipient);
+      if (resolution.kind === 'local') {
+        if (resolution.accountIds.length === 0) dropped.push(recipient);
+        for (const id of resolution.accountIds) accountIds.add(id);
+      } else if (resolution.kind === 'remote') {
+        remote.push(recipient.toLowerCase());
+      } else {
+        dropped.push(recipient);
+      }
+    }
+
+    const inboxes = accountIds.size
+      ? await this.db.selectFrom('mailboxes').select(['id', 'account_id']).where('account_id', 'in', [...accountIds]).where('name', '=', 'INBOX').execute()
+      : [];
+    const now = this.clock.now();
+    const size = message.raw.length;
+
+    // One transaction for local copies, blob references and the outbound queue: each queue row
+    // holds a blob reference until the sender has delivered or bounced it.
+    if (inboxes.length + remote.length > 0) {
+      await this.mail.appendMany(
+        { blobHash, size, fields },
+        inboxes.map((inbox) => ({ accountId: inbox.account_id, mailboxId: inbox.id, internalDate: now })),
+        {
+          extraBlobRefs: remote.length,
+          work: async (tx) => {
+            for (const recipient of remote) {
+              await tx
+                .insertInto('outbound_queue')
+                .values({ envelope_from: message.envelopeFrom, recipient, blob_hash: blobHash, status: 'queued', attempts: 0, next_attempt_at: now, last_error: null, submitted_by: message.submittedBy?.accountId ?? null, created_at: now, updated_at: now })
+                .execute();
+            }
+          },
+        },
+      );
+    }
+
+    if (message.submittedBy) {
+      // SPEC Art. 5: every message sent is audited — metadata only, never content.
+      await this.audit.append({
+        actor: message.submittedBy.address,
+        actorAccountId: message.submittedBy.accountId,
+        action: 'mail.send',
+        target: fields.messageId,
+        ip: message.remoteIp,
+        protocol: message.protocol,
+        details: { recipients: message.recipients.length, external: remote.length, size, blob: blobHash.slice(0, 16) },
+      });
+    }
+    return { blobHash, deliveredTo: [...accountIds], queuedFor: remote, dropped };
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Resolves an envelope recipient to the accounts that receive it: an account, an alias of one,
+ * or a distribution list (explicit members plus a unit's people, optionally with sub-units).
+ * Only active (or handover) accounts receive mail; a list never delivers twice to one person.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../storage/database.js';
+
+export type Resolution =
+  | { kind: 'local'; accountIds: number[]; via: 'account' | 'alias' | 'list' }
+  | { kind: 'unknown-local' }
+  | { kind: 'inactive-local'; state: string }
+  | { kind: 'remote'; domain: string };
+
+const RECEIVING_STATES = new Set(['active', 'locked', 'deactivating']);
+
+export class RecipientResolver {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly localDomains: readonly string[],
+  ) {}
+
+  isLocal(address: string): boolean {
+    const domain = address.split('@').pop()?.toLowerCase() ?? '';
+    return this.localDomains.includes(domain);
+  }
+
+  async resolve(rawAddress: string): Promise<Resolution> {
+    const address = rawAddress.trim().toLowerCase();
+    const domain = address.split('@').pop() ?? '';
+    if (!this.isLocal(address)) return { kind: 'remote', domain };
+
+    const account = await this.db.selectFrom('accounts').select(['id', 'state']).where('address', '=', address).executeTakeFirst();
+    if (account) {
+      return RECEIVING_STATES.has(account.state) ? { kind: 'local', accountIds: [account.id], via: 'account' } : { kind: 'inactive-local', state: account.state };
+    }
+    const alias = await this.db
+      .selectFrom('aliases')
+      .innerJoin('accounts', 'accounts.id', 'aliases.account_id')
+      .select(['accounts.id', 'accounts.state'])
+      .where('aliases.address', '=', address)
+      .executeTakeFirst();
+    if (alias) {
+      return RECEIVING_STATES.has(alias.state) ? { kind: 'local', accountIds: [alias.id], via: 'alias' } : { kind: 'inactive-local', state: alias.state };
+    }
+    const list = await this.db.selectFrom('distribution_lists').selectAll().where('address', '=', address).executeTakeFirst();
+    if (list) {
+      const ids = new Set<number>();
+      const explicit = await this.db
+        .selectFrom('list_members')
+        .innerJoin('accounts', 'accounts.id', 'list_members.account_id')
+        .select(['accounts.id', 'accounts.state'])
+        .where('list_members.list_id', '=', list.id)
+        .execute();
+      for (const m of explicit) if (RECEIVING_STATES.has(m.state)) ids.add(m.id);
+      if (list.unit_id !== null) {
+        const unitIds = list.include_sub_units ? await this.subtree(list.unit_id) : [list.unit_id];
+        const members = await this.db.selectFrom('accounts').select(['id', 'state']).where('unit_id', 'in', unitIds).execute();
+        for (const m of members) if (RECEIVING_STATES.has(m.state)) ids.add(m.id);
+      }
+      return { kind: 'local', accountIds: [...ids].sort((a, b) => a - b), via: 'list' };
+    }
+    return { kind: 'unknown-local' };
+  }
+
+  private async subtree(unitId: number): Promise<number[]> {
+    const all = await this.db.selectFrom('units').select(['id', 'parent_id']).execute();
+    const out = [unitId];
+    for (let i = 0; i < out.length; i++) for (const u of all) if (u.parent_id === out[i]) out.push(u.id);
+    return out;
+  }
+
+  /** Addresses an account may use as its From: its own and aliases marked send-as. */
+  async sendableAddresses(accountId: number): Promise<string[]> {
+    const account = await this.db.selectFrom('accounts').select('address').where('id', '=', accountId).executeTakeFirst();
+    const aliases = await this.db.selectFrom('aliases').select('address').where('account_id', '=', accountId).where('can_send_as', '=', 1).execute();
+    return [...(account ? [account.address] : []), ...aliases.map((a) => a.address)];
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The one place where everything is wired: configuration → services → listeners.
+ * `startGovmail` is what `govmail serve` runs and what tests start (on port 0).
+ */
+import type { GovmailConfig } from './config/schema.js';
+import type { Clock } from './platform/clock.js';
+import type { Logger } from './platform/logger.js';
+import { loadOrCreateTls, type TlsMaterial } from './platform/tls.js';
+import { createServices, type Services } from './services.js';
+import { listenSmtp, type SmtpListener } from './smtp/smtp-listener.js';
+
+export interface RunningGovmail {
+  services: Services;
+  tls: TlsMaterial;
+  smtp: Record<SmtpListener['mode'], SmtpListener>;
+  /** The ports actually bound (differ from the configuration when it asked for port 0). */
+  ports: { smtp: number; submission: number; submissions: number; http?: number };
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  clock?: Clock;
+}
+
+export async function startGovmail(config: GovmailConfig, options: StartOptions = {}): Promise<RunningGovmail> {
+  const services = await createServices(config, options);
+  const tls = await loadOrCreateTls({ dataDir: config.dataDir, hostname: config.hostname, certFile: config.tls.certFile, keyFile: config.tls.keyFile });
+  const stoppers: (() => Promise<void>)[] = [];
+  try {
+    const mx = await listenSmtp('mx', config.smtp.mx, services, tls);
+    stoppers.push(mx.close);
+    const submission = await listenSmtp('submission', config.smtp.submission, services, tls);
+    stoppers.push(submission.close);
+    const submissions = await listenSmtp('submissions', config.smtp.submissions, services, tls);
+    stoppers.push(submissions.close);
+
+    const running: RunningGovmail = {
+      services,
+      tls,
+      smtp: { mx, submission, submissions },
+      ports: { smtp: mx.port, submission: submission.port, submissions: submissions.port },
+      async stop() {
+        for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
+        await services.close();
+      },
+    };
+    return running;
+  } catch (err) {
+    for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
+    await services.close();
+    throw err;
+  }
+}

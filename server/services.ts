@@ -1,0 +1,59 @@
+/**
+ * The services of one govmail node, built from a configuration: database, blob store, change
+ * feed, mail store, authentication, audit, directory and delivery. Protocol listeners and the
+ * HTTP app receive this object; nothing else constructs services.
+ */
+import path from 'node:path';
+import type { GovmailConfig } from './config/schema.js';
+import { systemClock, type Clock } from './platform/clock.js';
+import { createLogger, type Logger } from './platform/logger.js';
+import { openDatabase, type Db } from './storage/connect.js';
+import { BlobStore } from './storage/blob-store.js';
+import { InProcessChangeFeed, type ChangeFeed } from './mail/change-feed.js';
+import { MailStore } from './mail/mail-store.js';
+import { AuditLog } from './governance/audit/audit-log.js';
+import { AuthService } from './auth/auth-service.js';
+import { DirectoryService } from './governance/directory/directory-service.js';
+import { DeliveryService } from './delivery/delivery-service.js';
+
+export interface Services {
+  config: GovmailConfig;
+  logger: Logger;
+  clock: Clock;
+  db: Db;
+  blobs: BlobStore;
+  feed: ChangeFeed;
+  mail: MailStore;
+  audit: AuditLog;
+  auth: AuthService;
+  directory: DirectoryService;
+  delivery: DeliveryService;
+  close(): Promise<void>;
+}
+
+export async function createServices(config: GovmailConfig, options: { logger?: Logger; clock?: Clock } = {}): Promise<Services> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const db = await openDatabase(config);
+  const blobs = new BlobStore(path.join(config.dataDir, 'blobs'));
+  const feed = new InProcessChangeFeed();
+  const mail = new MailStore(db, blobs, feed, clock);
+  const audit = new AuditLog(db, clock);
+  const auth = new AuthService(db, audit, clock, config.auth);
+  const directory = new DirectoryService(db, mail, auth, audit, clock, { domains: config.domains, defaultQuotaBytes: config.defaultQuotaBytes });
+  const delivery = new DeliveryService(db, mail, audit, clock, config.domains);
+  return {
+    config,
+    logger,
+    clock,
+    db,
+    blobs,
+    feed,
+    mail,
+    audit,
+    auth,
+    directory,
+    delivery,
+    close: () => db.destroy(),
+  };
+}

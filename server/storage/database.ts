@@ -1,0 +1,234 @@
+/**
+ * The typed shape of govmail's database. One interface per table; `Selectable`/`Insertable`
+ * types derive from it. Conventions that keep the same code portable to PostgreSQL:
+ * - times are integer milliseconds since the epoch (`bigint` on PostgreSQL);
+ * - booleans are integers 0/1 (no dialect-specific boolean handling in queries);
+ * - lists are JSON text (roles, keywords, address lists) — never queried inside with SQL.
+ */
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Epoch milliseconds. */
+export type Millis = number;
+export type Bool01 = 0 | 1;
+
+export interface UnitTable {
+  id: Generated<number>;
+  /** Short ASCII code used in CLI commands and list addresses, e.g. `czj`. Unique. */
+  code: string;
+  name: string;
+  parent_id: number | null;
+  /** Who people are told to contact about this unit's accounts (e.g. in 550 replies). */
+  contact_address: string | null;
+  created_at: Millis;
+}
+
+/** Life-cycle states of SPEC Art. 2 / 3.6. */
+export const ACCOUNT_STATES = [
+  'applied',
+  'approved',
+  'pending_activation',
+  'active',
+  'locked',
+  'suspended',
+  'deactivating',
+  'deactivated',
+  'purged',
+] as const;
+export type AccountState = (typeof ACCOUNT_STATES)[number];
+
+export const ROLES = ['staff', 'unit_admin', 'dept_admin', 'security_officer', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface AccountTable {
+  id: Generated<number>;
+  /** Lower-case full address; unique. */
+  address: string;
+  display_name: string;
+  /** Full pinyin without tones, space separated: `zhang wei`. */
+  pinyin: string;
+  /** Pinyin initials: `zw`; the address book matches these. */
+  pinyin_initials: string;
+  unit_id: number;
+  title: string | null;
+  /** JSON array of Role. */
+  roles: string;
+  state: AccountState;
+  password_hash: string | null;
+  password_changed_at: Millis | null;
+  quota_bytes: number;
+  used_bytes: number;
+  /** Consecutive lockouts, so each next lockout lasts longer. */
+  lockout_count: number;
+  locked_until: Millis | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface AliasTable {
+  id: Generated<number>;
+  address: string;
+  account_id: number;
+  /** 1 when the account may also send as this address. */
+  can_send_as: Bool01;
+  created_at: Millis;
+}
+
+export interface DistributionListTable {
+  id: Generated<number>;
+  address: string;
+  display_name: string;
+  /** When set, the unit's members (and sub-units' when include_sub_units) are members. */
+  unit_id: number | null;
+  include_sub_units: Bool01;
+  created_at: Millis;
+}
+
+export interface ListMemberTable {
+  list_id: number;
+  account_id: number;
+}
+
+export interface MailboxTable {
+  id: Generated<number>;
+  account_id: number;
+  /** Full hierarchical name with `/` as the separator, e.g. `收文/2026年`. INBOX is `INBOX`. */
+  name: string;
+  /** RFC 6154 attribute (`\Sent`, `\Drafts`, `\Trash`, `\Junk`, `\Archive`) or null. */
+  special_use: string | null;
+  uid_validity: number;
+  uid_next: number;
+  highest_modseq: number;
+  subscribed: Bool01;
+  created_at: Millis;
+}
+
+export interface BlobTable {
+  /** SHA-256 of the raw message, hex. The file lives at blobs/<2>/<2>/<hash>. */
+  hash: string;
+  size: number;
+  ref_count: number;
+  created_at: Millis;
+}
+
+export interface MessageTable {
+  id: Generated<number>;
+  mailbox_id: number;
+  /** RFC 3501 §2.3.1.1: strictly ascending within a mailbox, never reused. */
+  uid: number;
+  /** RFC 7162: the MODSEQ of the last change to this message. */
+  modseq: number;
+  seen: Bool01;
+  answered: Bool01;
+  flagged: Bool01;
+  deleted: Bool01;
+  draft: Bool01;
+  /** JSON array of keyword strings (`$Forwarded`, `$MDNSent`, custom). */
+  keywords: string;
+  internal_date: Millis;
+  size: number;
+  blob_hash: string;
+  from_address: string | null;
+  from_name: string | null;
+  /** JSON array of {name, address}. */
+  to_json: string;
+  cc_json: string;
+  subject: string | null;
+  sent_date: Millis | null;
+  message_id: string | null;
+  in_reply_to: string | null;
+  references_json: string;
+  has_attachments: Bool01;
+  /** JSON array of attachment file names (shown in lists, searched). */
+  attachment_names_json: string;
+  /** 公开 | 内部 | 工作秘密 | 涉密 (SPEC 3.2); 内部 when the sender chose nothing. */
+  classification: string;
+  /** `normal`, `high`, or `confirm` (重要邮件·需回复确认, SPEC 3.4). */
+  importance: string;
+  /** Start of the text body for list views. */
+  preview: string;
+  created_at: Millis;
+}
+
+export interface OutboundQueueTable {
+  id: Generated<number>;
+  envelope_from: string;
+  recipient: string;
+  blob_hash: string;
+  status: 'queued' | 'sending' | 'sent' | 'failed';
+  attempts: number;
+  next_attempt_at: Millis;
+  last_error: string | null;
+  submitted_by: number | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface AuditLogTable {
+  /** Chain position: rows are only ever appended. */
+  id: Generated<number>;
+  at: Millis;
+  actor_account_id: number | null;
+  /** Address of the actor, `system`, or the attempted login name. */
+  actor: string;
+  action: string;
+  target: string | null;
+  outcome: 'success' | 'failure' | 'denied';
+  ip: string | null;
+  protocol: string | null;
+  /** JSON object with the action's details (never passwords or mail content). */
+  details: string;
+  prev_hash: string;
+  /** SM3(prev_hash || canonical row), hex. */
+  hash: string;
+}
+
+export interface AuthFailureTable {
+  id: Generated<number>;
+  account_id: number | null;
+  login: string;
+  ip: string | null;
+  at: Millis;
+}
+
+export interface WebSessionTable {
+  /** SHA-256 of the cookie token: a leaked database does not yield live sessions. */
+  token_hash: string;
+  account_id: number;
+  csrf_token: string;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: Millis;
+  last_seen_at: Millis;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  units: UnitTable;
+  accounts: AccountTable;
+  aliases: AliasTable;
+  distribution_lists: DistributionListTable;
+  list_members: ListMemberTable;
+  mailboxes: MailboxTable;
+  blobs: BlobTable;
+  messages: MessageTable;
+  outbound_queue: OutboundQueueTable;
+  audit_log: AuditLogTable;
+  auth_failures: AuthFailureTable;
+  web_sessions: WebSessionTable;
+  settings: SettingTable;
+}
+
+export type Unit = Selectable<UnitTable>;
+export type Account = Selectable<AccountTable>;
+export type NewAccount = Insertable<AccountTable>;
+export type AccountUpdate = Updateable<AccountTable>;
+export type Mailbox = Selectable<MailboxTable>;
+export type MessageRow = Selectable<MessageTable>;
+export type NewMessageRow = Insertable<MessageTable>;
+export type AuditRow = Selectable<AuditLogTable>;
+export type OutboundRow = Selectable<OutboundQueueTable>;
+export type { ColumnType };
