@@ -14,7 +14,7 @@ export interface RunningGovmail {
   tls: TlsMaterial;
   smtp: Record<SmtpListener['mode'], SmtpListener>;
   /** The ports actually bound (differ from the configuration when it asked for port 0). */
-  ports: { smtp: number; submission: number; submissions: number; http?: number };
+  ports: { smtp: number; submission: number; submissions: number; http?: number; imap?: number; imaps?: number; pop3?: number; pop3s?: number };
   stop(): Promise<void>;
 }
 

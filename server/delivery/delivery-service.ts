@@ -15,7 +15,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../storage/database.js';
 import type { MailStore } from '../mail/mail-store.js';
-import { parseMessageFields } from '../mail/message-fields.js';
+import { parseMessageFields, type MessageFields } from '../mail/message-fields.js';
 import type { AuditLog } from '../governance/audit/audit-log.js';
 import { RecipientResolver } from './recipients.js';
 
@@ -26,11 +26,15 @@ export interface IncomingMessage {
   /** Set for authenticated submission; null for mail from other servers. */
   submittedBy: { accountId: number; address: string } | null;
   remoteIp: string | null;
-  protocol: 'smtp-mx' | 'smtp-submission' | 'web';
+  protocol: 'smtp-mx' | 'smtp-submission' | 'web' | 'demo';
+  /** INTERNALDATE of the stored copies; default now (imports and the demo set their own). */
+  internalDate?: number;
 }
 
 export interface DeliveryReport {
   blobHash: string;
+  size: number;
+  fields: MessageFields;
   deliveredTo: number[];
   queuedFor: string[];
   /** Recipients that turned out to have no receiving account (a list with no members, say). */
@@ -80,7 +84,7 @@ export class DeliveryService {
     if (inboxes.length + remote.length > 0) {
       await this.mail.appendMany(
         { blobHash, size, fields },
-        inboxes.map((inbox) => ({ accountId: inbox.account_id, mailboxId: inbox.id, internalDate: now })),
+        inboxes.map((inbox) => ({ accountId: inbox.account_id, mailboxId: inbox.id, internalDate: message.internalDate ?? now })),
         {
           extraBlobRefs: remote.length,
           work: async (tx) => {
@@ -107,6 +111,6 @@ export class DeliveryService {
         details: { recipients: message.recipients.length, external: remote.length, size, blob: blobHash.slice(0, 16) },
       });
     }
-    return { blobHash, deliveredTo: [...accountIds], queuedFor: remote, dropped };
+    return { blobHash, size, fields, deliveredTo: [...accountIds], queuedFor: remote, dropped };
   }
 }
