@@ -4,6 +4,7 @@
  * iconv-lite. Parsing never throws for malformed mail: whatever cannot be parsed is stored as
  * "no subject / no sender", and the raw bytes are kept untouched in the blob store.
  */
+import libmime from 'libmime';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 
 export const CLASSIFICATIONS = ['公开', '内部', '工作秘密', '涉密'] as const;
@@ -51,7 +52,13 @@ function flattenAddresses(value: AddressObject | AddressObject[] | undefined): A
 function headerText(parsed: ParsedMail, name: string): string | null {
   const value = parsed.headers.get(name);
   if (value === undefined || value === null) return null;
-  return typeof value === 'string' ? value : String(value);
+  // mailparser leaves RFC 2047 encoded-words undecoded in headers it does not know (X-…).
+  const text = typeof value === 'string' ? value : String(value);
+  try {
+    return libmime.decodeWords(text);
+  } catch {
+    return text;
+  }
 }
 
 function classificationOf(parsed: ParsedMail): Classification {

@@ -23,11 +23,11 @@ export async function initialize(services: Services): Promise<InitResult> {
   const actor = { address: 'system', via: 'cli' as const };
   const { directory, config } = services;
   const domain = config.domains[0]!;
-  if (!(await services.db.selectFrom('units').select('id').where('code', '=', 'hn').executeTakeFirst())) {
-    await directory.createUnit({ code: 'hn', name: '海宁市人民政府', parentCode: null, contactAddress: `admin@${domain}` }, actor);
+  if (!(await services.db.selectFrom('units').select('id').where('code', '=', 'hnszf').executeTakeFirst())) {
+    await directory.createUnit({ code: 'hnszf', name: '海宁市人民政府', parentCode: null, contactAddress: `admin@${domain}` }, actor);
   }
   if (!(await services.db.selectFrom('units').select('id').where('code', '=', 'dsj').executeTakeFirst())) {
-    await directory.createUnit({ code: 'dsj', name: '市大数据发展管理局', parentCode: 'hn', contactAddress: `admin@${domain}` }, actor);
+    await directory.createUnit({ code: 'dsj', name: '市大数据发展管理局', parentCode: 'hnszf', contactAddress: `admin@${domain}` }, actor);
   }
   const password = randomPassword(16);
   await directory.createAccount({ address: `admin@${domain}`, displayName: '系统管理员', unitCode: 'dsj', roles: ['dept_admin'], title: '信息管理部门管理员', password }, actor);

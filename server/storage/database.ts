@@ -98,6 +98,8 @@ export interface MailboxTable {
   uid_validity: number;
   uid_next: number;
   highest_modseq: number;
+  /** Lowest UID not yet claimed as \Recent by any IMAP session (RFC 3501 §2.3.2). */
+  first_recent_uid: Generated<number>;
   subscribed: Bool01;
   created_at: Millis;
 }
