@@ -103,7 +103,7 @@ export function loadConfig(options: LoadOptions = {}): GovmailConfig {
   const envValues: Record<string, unknown> = {};
   for (const option of environmentOptions()) {
     const raw = env[option.env];
-    if (raw !== undefined) setPath(envValues, option.path, parseEnvValue(option.env, raw, option.kind));
+    if (raw !== undefined) setPath(envValues, option.path, parseEnvValue(`${option.path.join('.')} (${option.env})`, raw, option.kind));
   }
 
   const dataDir = (envValues.dataDir as string | undefined) ?? (merged.dataDir as string | undefined) ?? './data';

@@ -15,6 +15,12 @@ export const listenerSchema = z.object({
   port,
 });
 
+/**
+ * A listener with its own default port. The port default sits on the field (not only on the
+ * whole object), so setting just the host (`GOVMAIL_IMAP_TLS_HOST=0.0.0.0`) keeps the port.
+ */
+const listener = (defaultPort: number) => listenerSchema.extend({ port: port.default(defaultPort) }).prefault({});
+
 export const configSchema = z.object({
   /** Data directory: database, blob store, TLS material. Default `./data`. */
   dataDir: z.string().min(1).default('./data'),
@@ -53,11 +59,11 @@ export const configSchema = z.object({
   smtp: z
     .object({
       /** MX listener: mail from other servers to local domains. Production: 25. Default 2525. */
-      mx: listenerSchema.prefault({ port: 2525 }),
+      mx: listener(2525),
       /** Submission with STARTTLS (RFC 6409). Production: 587. Default 2587. */
-      submission: listenerSchema.prefault({ port: 2587 }),
+      submission: listener(2587),
       /** Submission over implicit TLS (RFC 8314). Production: 465. Default 2465. */
-      submissions: listenerSchema.prefault({ port: 2465 }),
+      submissions: listener(2465),
       /**
        * Largest message accepted, in bytes. Default 50 MiB. Larger values let one sender fill
        * the disk faster; the webmail and IMAP APPEND use the same limit.
@@ -73,25 +79,25 @@ export const configSchema = z.object({
   imap: z
     .object({
       /** IMAP with STARTTLS. Production: 143. Default 2143. */
-      plain: listenerSchema.prefault({ port: 2143 }),
+      plain: listener(2143),
       /** IMAP over implicit TLS. Production: 993. Default 2993. */
-      tls: listenerSchema.prefault({ port: 2993 }),
+      tls: listener(2993),
     })
     .prefault({}),
 
   pop3: z
     .object({
       /** POP3 with STLS. Production: 110. Default 2110. */
-      plain: listenerSchema.prefault({ port: 2110 }),
+      plain: listener(2110),
       /** POP3 over implicit TLS. Production: 995. Default 2995. */
-      tls: listenerSchema.prefault({ port: 2995 }),
+      tls: listener(2995),
     })
     .prefault({}),
 
   http: z
     .object({
       /** Webmail, console and API. Default 8080; production sits behind a TLS reverse proxy or sets tls. */
-      listen: listenerSchema.prefault({ port: 8080 }),
+      listen: listener(8080),
       /**
        * Mark cookies Secure. Default false on the development port (plain HTTP on loopback);
        * must be true in production, where browsers reach govmail over HTTPS.

@@ -22,6 +22,9 @@ import { uidInRanges, type UidRange } from './uid-ranges.js';
 
 type Tx = Transaction<Database>;
 
+/** `settings` key holding the highest UIDVALIDITY ever handed out. */
+const UID_VALIDITY_MARK = 'mail.uid_validity_mark';
+
 export interface Result<T> {
   value: T;
   changes: MailChange[];
@@ -151,9 +154,17 @@ export class MailStore {
 
   private async insertMailbox(tx: Tx, accountId: number, name: string, specialUse: string | null, changes: MailChange[]): Promise<Mailbox> {
     const existingMax = await tx.selectFrom('mailboxes').select((eb) => eb.fn.max('uid_validity').as('max')).where('account_id', '=', accountId).executeTakeFirst();
-    // UIDVALIDITY must differ from any earlier mailbox of the same name (RFC 3501 §2.3.1.1);
-    // keeping it above every other of the account's is a simple way to guarantee that.
-    const uidValidity = Math.max(this.newUidValidity(), Number(existingMax?.max ?? 0) + 1);
+    // UIDVALIDITY must differ from any earlier mailbox of the same name (RFC 3501 §2.3.1.1),
+    // including a deleted one, which no longer shows in `mailboxes`: a mailbox deleted and
+    // re-created in the same second (or after the clock stepped back) would otherwise get the
+    // old value back. So every value handed out is recorded, and the next one is above it.
+    const mark = await tx.selectFrom('settings').select('value').where('key', '=', UID_VALIDITY_MARK).executeTakeFirst();
+    const uidValidity = Math.max(this.newUidValidity(), Number(existingMax?.max ?? 0) + 1, Number(mark?.value ?? 0) + 1);
+    await tx
+      .insertInto('settings')
+      .values({ key: UID_VALIDITY_MARK, value: String(uidValidity) })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(uidValidity) }))
+      .execute();
     const mailbox = await tx
       .insertInto('mailboxes')
       .values({ account_id: accountId, name, special_use: specialUse, uid_validity: uidValidity, uid_next: 1, highest_modseq: 1, subscribed: 1, created_at: this.clock.now() })
@@ -228,8 +239,8 @@ export class MailStore {
       if (isInbox(source.name)) {
         const created = await this.insertMailbox(tx, accountId, target, null, changes);
         const rows = await tx.selectFrom('messages').selectAll().where('mailbox_id', '=', source.id).orderBy('uid').execute();
-        await this.copyRows(tx, rows, created, changes);
-        await this.removeMessages(tx, source, rows, [], changes, true, false);
+        await this.copyRows(tx, rows, created, changes, false);
+        await this.removeMessages(tx, source, rows, [], changes, true, false, false);
         return { value: created, changes };
       }
       const children = await this.childrenOf(tx, accountId, source.name);
@@ -393,11 +404,12 @@ export class MailStore {
     });
   }
 
-  private async copyRows(tx: Tx, rows: readonly MessageRow[], target: Mailbox, changes: MailChange[]): Promise<CopyOutcome> {
+  /** `chargeQuota` is false for a move within one account: its usage does not change. */
+  private async copyRows(tx: Tx, rows: readonly MessageRow[], target: Mailbox, changes: MailChange[], chargeQuota = true): Promise<CopyOutcome> {
     const mapping: CopyOutcome['mapping'] = [];
     if (rows.length === 0) return { uidValidity: Number(target.uid_validity), mapping };
     const total = rows.reduce((sum, r) => sum + Number(r.size), 0);
-    await this.chargeQuota(tx, target.account_id, total);
+    if (chargeQuota) await this.chargeQuota(tx, target.account_id, total);
     const { firstUid, modseq, uidValidity } = await this.allocate(tx, target.id, rows.length);
     let uid = firstUid;
     for (const row of rows) {
@@ -442,8 +454,10 @@ export class MailStore {
       const rows = await tx.selectFrom('messages').selectAll().where('mailbox_id', '=', source.id).where(uidInRanges(uids)).orderBy('uid').execute();
       const changes: MailChange[] = [];
       if (source.id === target.id) return { value: { uidValidity: Number(target.uid_validity), mapping: [] }, changes };
-      const value = await this.copyRows(tx, rows, target, changes);
-      await this.removeMessages(tx, source, rows, released, changes, true);
+      // Quota is per account and both mailboxes are this account's: a move must not need room
+      // for a second copy (an account at 60% could otherwise not file its mail).
+      const value = await this.copyRows(tx, rows, target, changes, false);
+      await this.removeMessages(tx, source, rows, released, changes, true, true, false);
       return { value, changes };
     });
   }
@@ -465,7 +479,7 @@ export class MailStore {
     });
   }
 
-  private async removeMessages(tx: Tx, mailbox: Mailbox, rows: readonly MessageRow[], released: string[], changes: MailChange[], report: boolean, freeBlobs = true): Promise<void> {
+  private async removeMessages(tx: Tx, mailbox: Mailbox, rows: readonly MessageRow[], released: string[], changes: MailChange[], report: boolean, freeBlobs = true, creditQuota = true): Promise<void> {
     if (rows.length === 0) return;
     const { modseq } = await this.allocate(tx, mailbox.id, 0);
     let bytes = 0;
@@ -475,7 +489,7 @@ export class MailStore {
       await this.releaseBlobRef(tx, row.blob_hash, freeBlobs ? released : []);
       if (report) changes.push({ kind: 'message-expunged', accountId: mailbox.account_id, mailboxId: mailbox.id, uid: row.uid, modseq });
     }
-    await this.chargeQuota(tx, mailbox.account_id, -bytes);
+    if (creditQuota) await this.chargeQuota(tx, mailbox.account_id, -bytes);
   }
 
   /** Reads a message's raw bytes, checking that it belongs to the account. */
