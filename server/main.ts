@@ -8,6 +8,7 @@ import type { Logger } from './platform/logger.js';
 import { loadOrCreateTls, type TlsMaterial } from './platform/tls.js';
 import { createServices, type Services } from './services.js';
 import { listenSmtp, type SmtpListener } from './smtp/smtp-listener.js';
+import { listenHttp } from './http/listen.js';
 
 export interface RunningGovmail {
   services: Services;
@@ -34,12 +35,14 @@ export async function startGovmail(config: GovmailConfig, options: StartOptions 
     stoppers.push(submission.close);
     const submissions = await listenSmtp('submissions', config.smtp.submissions, services, tls);
     stoppers.push(submissions.close);
+    const http = await listenHttp(services);
+    stoppers.push(http.close);
 
     const running: RunningGovmail = {
       services,
       tls,
       smtp: { mx, submission, submissions },
-      ports: { smtp: mx.port, submission: submission.port, submissions: submissions.port },
+      ports: { smtp: mx.port, submission: submission.port, submissions: submissions.port, http: http.port },
       async stop() {
         for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
         await services.close();

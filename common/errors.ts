@@ -1,0 +1,89 @@
+/**
+ * The one catalogue of coded API errors, shared by the server (which throws them) and the web
+ * app (which reads them). A code is a stable contract: clients branch on it and may translate
+ * it; the message is the zh-CN text shown to people and may be made more specific by the
+ * thrower (e.g. the authentication service's reason for a refused login).
+ *
+ * Wire shape of every error response: `{ error: { code, message, issues? } }`.
+ */
+import { z } from 'zod';
+
+export const ERROR_CATALOGUE = {
+  /** Wrong address or password (also used when the address does not exist: no enumeration). */
+  'auth.invalid_credentials': { status: 401, message: '用户名或密码错误' },
+  /** Too many failures: the account is temporarily locked (SPEC Art. 4.1). */
+  'auth.locked': { status: 401, message: '账号因多次密码错误已被临时锁定，请稍后再试' },
+  'auth.not_activated': { status: 401, message: '账号尚未激活，请使用激活链接完成激活' },
+  'auth.disabled': { status: 401, message: '账号已停用，请联系单位信息管理员' },
+  /** Too many failed logins from one network address (password spraying). */
+  'auth.ip_throttled': { status: 401, message: '来自该地址的失败登录过多，请稍后再试' },
+  /** No session, or the cookie names no session. */
+  'auth.required': { status: 401, message: '请先登录' },
+  /** The session ended after `http.sessionIdleMinutes` without activity. */
+  'auth.session_expired': { status: 401, message: '会话已超时，请重新登录' },
+  /** A state-changing request without the session's X-CSRF-Token header. */
+  csrf: { status: 403, message: '请求校验失败，请刷新页面后重试' },
+  forbidden: { status: 403, message: '没有执行此操作的权限' },
+  not_found: { status: 404, message: '请求的资源不存在' },
+  validation: { status: 400, message: '请求参数有误' },
+  bad_request: { status: 400, message: '请求无法处理' },
+  payload_too_large: { status: 413, message: '请求内容过大' },
+  unsupported_media_type: { status: 415, message: '不支持的请求内容类型' },
+  rate_limited: { status: 429, message: '操作过于频繁，请稍后再试' },
+  internal: { status: 500, message: '服务器内部错误，请稍后再试' },
+  unavailable: { status: 503, message: '服务暂时不可用，请稍后再试' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as ErrorCode[];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CATALOGUE, value);
+}
+
+/** One problem with one input field, for forms. */
+export interface ErrorIssue {
+  /** Dotted path of the field (`address`), empty for the whole body. */
+  path: string;
+  message: string;
+}
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; issues?: ErrorIssue[] };
+}
+
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+
+/**
+ * A coded error. The server throws it and the error plugin answers with its status and body;
+ * the web client throws it when a response carries an error body.
+ */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  readonly issues: ErrorIssue[] | undefined;
+
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    options: { issues?: ErrorIssue[]; cause?: unknown } = {},
+  ) {
+    super(message ?? ERROR_CATALOGUE[code].message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.issues = options.issues;
+  }
+
+  /** The HTTP status; Fastify and its plugins also read `statusCode`. */
+  get statusCode(): number {
+    return ERROR_CATALOGUE[this.code].status;
+  }
+
+  toBody(): ErrorBody {
+    return { error: { code: this.code, message: this.message, ...(this.issues ? { issues: this.issues } : {}) } };
+  }
+}

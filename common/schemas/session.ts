@@ -1,0 +1,30 @@
+/** Web sessions: sign in, who am I, sign out (`/api/session`). */
+import { z } from 'zod';
+import { ROLES } from '../roles.js';
+
+/** Name of the HttpOnly cookie that carries the session token. */
+export const SESSION_COOKIE = 'govmail_session';
+/** Header that carries the session's CSRF token on every state-changing request. */
+export const CSRF_HEADER = 'x-csrf-token';
+
+export const loginRequestSchema = z.object({
+  /** Full address, an alias, or a bare local part (the primary domain is assumed). */
+  address: z.string().trim().min(1).max(254),
+  /** Capped so one request cannot make the server hash megabytes. */
+  password: z.string().min(1).max(1024),
+});
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+export const accountViewSchema = z.object({
+  address: z.string(),
+  displayName: z.string(),
+  roles: z.array(z.enum(ROLES)),
+});
+export type AccountView = z.infer<typeof accountViewSchema>;
+
+export const sessionViewSchema = z.object({
+  account: accountViewSchema,
+  /** Send back in the X-CSRF-Token header on POST/PUT/PATCH/DELETE. */
+  csrfToken: z.string(),
+});
+export type SessionView = z.infer<typeof sessionViewSchema>;

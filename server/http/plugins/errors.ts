@@ -1,0 +1,46 @@
+/**
+ * Error mapping, in one place (CONVENTIONS habit 3): a coded `ApiError` is answered with its
+ * status and `{ error: { code, message } }`; Fastify's own errors (bad JSON, body too large,
+ * wrong content type …) get the matching catalogue code; anything else is logged with its
+ * stack and answered `internal`, without a word of its details.
+ */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ZodError } from 'zod';
+import { ApiError, type ErrorCode } from '../../../common/errors.js';
+import { globalPlugin } from './global-plugin.js';
+
+/** Fastify and plugin errors with a 4xx status, by status. */
+const CLIENT_ERRORS: Partial<Record<number, ErrorCode>> = {
+  400: 'validation',
+  401: 'auth.required',
+  403: 'forbidden',
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
+export function toApiError(error: unknown): ApiError | null {
+  if (error instanceof ApiError) return error;
+  if (error instanceof ZodError) {
+    return new ApiError('validation', undefined, { issues: error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) });
+  }
+  const status = (error as Partial<FastifyError> | null)?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new ApiError(CLIENT_ERRORS[status] ?? 'bad_request', undefined, { cause: error });
+  }
+  return null;
+}
+
+export const errorsPlugin = globalPlugin(async (app: FastifyInstance) => {
+  app.setErrorHandler((error, request, reply) => {
+    let apiError = toApiError(error);
+    if (!apiError) {
+      request.log.error({ err: error }, 'request failed');
+      apiError = new ApiError('internal');
+    } else if (apiError.statusCode >= 500) {
+      request.log.error({ err: error, code: apiError.code }, 'request failed');
+    }
+    return reply.status(apiError.statusCode).type('application/json; charset=utf-8').send(apiError.toBody());
+  });
+});

@@ -1,0 +1,1 @@
+export { healthViewSchema, type HealthView } from '../../../../common/schemas/health.js';
