@@ -9,6 +9,7 @@ import { loadOrCreateTls, type TlsMaterial } from './platform/tls.js';
 import { createServices, type Services } from './services.js';
 import { listenSmtp, type SmtpListener } from './smtp/smtp-listener.js';
 import { listenHttp } from './http/listen.js';
+import { listenImap } from './imap/server.js';
 
 export interface RunningGovmail {
   services: Services;
@@ -35,6 +36,10 @@ export async function startGovmail(config: GovmailConfig, options: StartOptions 
     stoppers.push(submission.close);
     const submissions = await listenSmtp('submissions', config.smtp.submissions, services, tls);
     stoppers.push(submissions.close);
+    const imap = await listenImap(services, tls, config.imap.plain, { implicitTls: false });
+    stoppers.push(imap.close);
+    const imaps = await listenImap(services, tls, config.imap.tls, { implicitTls: true, shared: imap.shared });
+    stoppers.push(imaps.close);
     const http = await listenHttp(services);
     stoppers.push(http.close);
 
@@ -42,7 +47,7 @@ export async function startGovmail(config: GovmailConfig, options: StartOptions 
       services,
       tls,
       smtp: { mx, submission, submissions },
-      ports: { smtp: mx.port, submission: submission.port, submissions: submissions.port, http: http.port },
+      ports: { smtp: mx.port, submission: submission.port, submissions: submissions.port, http: http.port, imap: imap.port, imaps: imaps.port },
       async stop() {
         for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
         await services.close();

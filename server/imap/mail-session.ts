@@ -101,7 +101,9 @@ export class MailAuthenticatedSession implements AuthenticatedSession {
     const mailboxes = await this.services.mail.listMailboxes(this.accountId);
     const names = new Set(mailboxes.map((m) => m.name));
     const hasChild = (name: string) => mailboxes.some((m) => m.name.startsWith(name + '/'));
-    return mailboxes
+    // INBOX first, then the rest by name: clients show the list in this order.
+    const ordered = [...mailboxes].sort((a, b) => (a.name === 'INBOX' ? -1 : b.name === 'INBOX' ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return ordered
       .filter((m) => names.has(m.name))
       .map((m) => ({ name: m.name, specialUse: m.special_use, subscribed: m.subscribed === 1, hasChildren: hasChild(m.name) }));
   }

@@ -1,0 +1,39 @@
+/**
+ * The CAPABILITY list by connection state (RFC 3501 §6.1.1, §7.2.1). Before TLS no
+ * authentication is offered (LOGINDISABLED, RFC 3501 §6.2.3): passwords never cross the network
+ * in clear. IDLE is advertised before login too, because Outlook only uses IDLE when it sees it
+ * there (CLIENTS.md).
+ */
+import type { ConnectionState } from './command-context.js';
+
+const AFTER_LOGIN = [
+  'IMAP4rev1',
+  'LITERAL+',
+  'SASL-IR',
+  'ID',
+  'ENABLE',
+  'IDLE',
+  'NAMESPACE',
+  'UIDPLUS',
+  'MOVE',
+  'UNSELECT',
+  'CHILDREN',
+  'SPECIAL-USE',
+  'XLIST',
+  'LIST-EXTENDED',
+  'LIST-STATUS',
+  'QUOTA',
+  'QUOTA=RES-STORAGE',
+  'CONDSTORE',
+  'ESEARCH',
+  'UTF8=ACCEPT',
+];
+
+export function capabilityList(options: { state: ConnectionState; secure: boolean; appendLimit: number }): string[] {
+  if (options.state === 'not-authenticated') {
+    const base = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE'];
+    if (!options.secure) return [...base, 'STARTTLS', 'LOGINDISABLED'];
+    return [...base, 'AUTH=PLAIN', 'AUTH=LOGIN'];
+  }
+  return [...AFTER_LOGIN, `APPENDLIMIT=${options.appendLimit}`];
+}
