@@ -10,6 +10,7 @@ import { createServices, type Services } from './services.js';
 import { listenSmtp, type SmtpListener } from './smtp/smtp-listener.js';
 import { listenHttp } from './http/listen.js';
 import { listenImap } from './imap/server.js';
+import { listenPop3 } from './pop3/pop3-server.js';
 
 export interface RunningGovmail {
   services: Services;
@@ -40,6 +41,10 @@ export async function startGovmail(config: GovmailConfig, options: StartOptions 
     stoppers.push(imap.close);
     const imaps = await listenImap(services, tls, config.imap.tls, { implicitTls: true, shared: imap.shared });
     stoppers.push(imaps.close);
+    const pop3 = await listenPop3(services, tls, config.pop3.plain, { implicitTls: false });
+    stoppers.push(pop3.close);
+    const pop3s = await listenPop3(services, tls, config.pop3.tls, { implicitTls: true });
+    stoppers.push(pop3s.close);
     const http = await listenHttp(services);
     stoppers.push(http.close);
 
@@ -47,7 +52,7 @@ export async function startGovmail(config: GovmailConfig, options: StartOptions 
       services,
       tls,
       smtp: { mx, submission, submissions },
-      ports: { smtp: mx.port, submission: submission.port, submissions: submissions.port, http: http.port, imap: imap.port, imaps: imaps.port },
+      ports: { smtp: mx.port, submission: submission.port, submissions: submissions.port, http: http.port, imap: imap.port, imaps: imaps.port, pop3: pop3.port, pop3s: pop3s.port },
       async stop() {
         for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
         await services.close();

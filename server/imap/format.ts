@@ -36,3 +36,28 @@ export function imapDateTime(ms: number): string {
 export function joinParts(parts: readonly Part[]): Buffer {
   return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
 }
+
+/**
+ * Serialises an ENVELOPE/BODYSTRUCTURE value (server/mail/mime's ImapNode: null, number,
+ * 7-bit string, raw octets, list) into response parts. Raw octets that are not quotable go as
+ * literals, so 8-bit header bytes reach the client unchanged.
+ */
+export type StructureNode = null | string | Buffer | number | StructureNode[];
+
+export function structureParts(node: StructureNode, out: Part[] = []): Part[] {
+  if (node === null) out.push('NIL');
+  else if (typeof node === 'number') out.push(String(node));
+  else if (typeof node === 'string') out.push(...imapString(node));
+  else if (Buffer.isBuffer(node)) {
+    const quotable = node.every((b) => b >= 0x20 && b < 0x7f);
+    out.push(...(quotable ? imapString(node.toString('latin1')) : imapString(node)));
+  } else {
+    out.push('(');
+    node.forEach((child, i) => {
+      if (i > 0) out.push(' ');
+      structureParts(child, out);
+    });
+    out.push(')');
+  }
+  return out;
+}

@@ -22,7 +22,9 @@ export type ImapResponseCode =
   | 'TRYCREATE'
   | 'UNAVAILABLE'
   | 'BADCHARSET'
-  | 'CONTACTADMIN';
+  | 'CONTACTADMIN'
+  | 'UNKNOWN-CTE'
+  | 'MODIFIED';
 
 export class ImapError extends Error {
   override name = 'ImapError';

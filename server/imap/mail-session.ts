@@ -13,6 +13,11 @@ import { claimRecent } from '../mail/recent.js';
 import { uidRangesOf, type UidRange } from '../mail/uid-ranges.js';
 import { isInbox } from '../mail/mailbox-names.js';
 import { parseMessageFields } from '../mail/message-fields.js';
+import { parseMimeTree, type MimePart } from '../mail/mime/mime-tree.js';
+import { buildEnvelope, envelopeNode } from '../mail/mime/envelope.js';
+import { buildBodyStructure } from '../mail/mime/bodystructure.js';
+import { decodePartBody, extractSection, findPart } from '../mail/mime/sections.js';
+import type { BodySection } from './wire/fetch-parser.js';
 import { ImapError, no } from './imap-error.js';
 import type {
   AuthenticatedSession,
@@ -265,6 +270,11 @@ export class MailSelectedMailbox implements SelectedMailbox {
 
   private view(row: MessageRow): MessageView {
     const blobs = this.services.blobs;
+    // Raw bytes and the MIME tree are read at most once per message per command.
+    let raw: Promise<Buffer> | undefined;
+    let tree: Promise<{ bytes: Buffer; tree: MimePart }> | undefined;
+    const readRaw = () => (raw ??= blobs.get(row.blob_hash));
+    const parsed = () => (tree ??= readRaw().then((bytes) => ({ bytes, tree: parseMimeTree(bytes) })));
     return {
       uid: Number(row.uid),
       flags: columnsToFlags(row),
@@ -273,7 +283,24 @@ export class MailSelectedMailbox implements SelectedMailbox {
       modseq: Number(row.modseq),
       recent: this.recent.has(Number(row.uid)),
       blobHash: row.blob_hash,
-      readRaw: () => blobs.get(row.blob_hash),
+      readRaw,
+      envelope: async () => {
+        const { bytes, tree: t } = await parsed();
+        return envelopeNode(t.envelope ?? buildEnvelope(bytes, t));
+      },
+      bodyStructure: async (extended: boolean) => buildBodyStructure((await parsed()).tree, { extended }),
+      section: async (section: BodySection) => {
+        const { bytes, tree: t } = await parsed();
+        return extractSection(bytes, t, { part: section.part, text: section.text ?? null, fields: (section.fields ?? []).map((f) => f.toLowerCase()) });
+      },
+      binary: async (part: number[]) => {
+        const { bytes, tree: t } = await parsed();
+        const found = findPart(t, part);
+        if (!found) return Buffer.alloc(0);
+        const encoding = (found.encoding ?? '7bit').toLowerCase();
+        if (!['7bit', '8bit', 'binary', 'base64', 'quoted-printable'].includes(encoding)) return null;
+        return decodePartBody(bytes, found);
+      },
     };
   }
 

@@ -6,6 +6,8 @@
  * Names here are Unicode mailbox names; modified UTF-7 is the wire's business.
  */
 import type { UidRange } from '../mail/uid-ranges.js';
+import type { BodySection } from './wire/fetch-parser.js';
+import type { StructureNode } from './format.js';
 
 export interface LoginContext {
   ip: string | null;
@@ -72,6 +74,14 @@ export interface MessageView {
   recent: boolean;
   blobHash: string;
   readRaw(): Promise<Buffer>;
+  /** RFC 3501 §7.4.2 ENVELOPE. */
+  envelope(): Promise<StructureNode>;
+  /** BODY (extended false) or BODYSTRUCTURE (extended true). */
+  bodyStructure(extended: boolean): Promise<StructureNode>;
+  /** RFC 3501 §6.4.5 BODY[section] octets (empty when the part does not exist). */
+  section(section: BodySection): Promise<Buffer>;
+  /** RFC 3516 BINARY[part]: the part's content with its transfer encoding undone; null when the encoding is unknown. */
+  binary(part: number[]): Promise<Buffer | null>;
 }
 
 /** What the server must tell the client about changes made elsewhere (RFC 3501 §7). */

@@ -19,6 +19,8 @@ import { getquota, getquotaroot, setquota } from './quota.js';
 import { examine, select } from './select.js';
 import { starttls } from './starttls.js';
 import { store } from './store.js';
+import { fetch } from './fetch.js';
+import { search } from './search.js';
 
 export const COMMANDS: Record<string, CommandHandler> = {
   CAPABILITY: capability,
@@ -54,6 +56,10 @@ export const COMMANDS: Record<string, CommandHandler> = {
   'UID COPY': copy,
   MOVE: move,
   'UID MOVE': move,
+  FETCH: fetch,
+  'UID FETCH': fetch,
+  SEARCH: search,
+  'UID SEARCH': search,
   GETQUOTA: getquota,
   GETQUOTAROOT: getquotaroot,
   SETQUOTA: setquota,

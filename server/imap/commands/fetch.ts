@@ -1,0 +1,110 @@
+/**
+ * RFC 3501 §6.4.5 FETCH and §6.4.8 UID FETCH, RFC 3516 BINARY, RFC 7162 CHANGEDSINCE/MODSEQ.
+ * Responses are streamed one message at a time from batches of rows: FETCH 1:* over 100k
+ * messages never holds more than one message body in memory.
+ */
+import type { CommandContext, CommandHandler } from '../command-context.js';
+import { bad, no } from '../imap-error.js';
+import { imapDateTime, imapString, structureParts, type Part } from '../format.js';
+import { resolveMessageSet } from '../message-set.js';
+import type { MessageView } from '../session.js';
+import { fetchResponseName, parseFetch, type FetchAttribute, type FetchPartial } from '../wire/fetch-parser.js';
+
+function slice(data: Buffer, partial: FetchPartial | undefined): Buffer {
+  if (!partial) return data;
+  if (partial.offset >= data.length) return Buffer.alloc(0);
+  return data.subarray(partial.offset, partial.offset + partial.length);
+}
+
+async function attributeParts(attribute: FetchAttribute, message: MessageView, state: { raw?: Buffer }): Promise<Part[]> {
+  const raw = async () => (state.raw ??= await message.readRaw());
+  const name = fetchResponseName(attribute);
+  switch (attribute.type) {
+    case 'UID':
+      return [`UID ${message.uid}`];
+    case 'FLAGS':
+      return [`FLAGS (${[...message.flags, ...(message.recent ? ['\\Recent'] : [])].join(' ')})`];
+    case 'INTERNALDATE':
+      return [`INTERNALDATE ${imapDateTime(message.internalDate)}`];
+    case 'RFC822.SIZE':
+      return [`RFC822.SIZE ${message.size}`];
+    case 'MODSEQ':
+      return [`MODSEQ (${message.modseq})`];
+    case 'ENVELOPE':
+      return ['ENVELOPE ', ...structureParts(await message.envelope())];
+    case 'BODYSTRUCTURE':
+      return ['BODYSTRUCTURE ', ...structureParts(await message.bodyStructure(true))];
+    case 'BODY':
+      return ['BODY ', ...structureParts(await message.bodyStructure(false))];
+    case 'RFC822':
+      return ['RFC822 ', ...imapString(await raw())];
+    case 'RFC822.HEADER':
+      return ['RFC822.HEADER ', ...imapString(await message.section({ part: [], text: 'HEADER', fields: undefined }))];
+    case 'RFC822.TEXT':
+      return ['RFC822.TEXT ', ...imapString(await message.section({ part: [], text: 'TEXT', fields: undefined }))];
+    case 'BODY[]': {
+      const data = attribute.section.part.length === 0 && attribute.section.text === undefined ? await raw() : await message.section(attribute.section);
+      return [`${name} `, ...imapString(slice(data, attribute.partial))];
+    }
+    case 'BINARY[]': {
+      const data = attribute.part.length === 0 ? await raw() : await message.binary(attribute.part);
+      if (data === null) throw no('UNKNOWN-CTE', 'Unknown Content-Transfer-Encoding');
+      const bytes = slice(data, attribute.partial);
+      // RFC 3516 §4.3: literal8 when the content holds NUL.
+      const parts: Part[] = bytes.includes(0) ? [`~{${bytes.length}}\r\n`, bytes] : imapString(bytes);
+      return [`${name} `, ...parts];
+    }
+    case 'BINARY.SIZE[]': {
+      const data = attribute.part.length === 0 ? await raw() : await message.binary(attribute.part);
+      if (data === null) throw no('UNKNOWN-CTE', 'Unknown Content-Transfer-Encoding');
+      return [`${name} ${data.length}`];
+    }
+  }
+}
+
+async function runFetch(ctx: CommandContext): Promise<void> {
+  const mailbox = ctx.selected();
+  const parsed = parseFetch(ctx.command.args, { uid: ctx.byUid });
+  if (!parsed.ok) throw bad(parsed.error.text);
+  const request = parsed.value;
+  const set = resolveMessageSet(mailbox, ctx.command.args[0], ctx.byUid);
+  const attributes = [...request.attributes];
+  const changedSince = request.changedSince;
+  if (changedSince !== undefined || attributes.some((a) => a.type === 'MODSEQ')) ctx.enabled.add('CONDSTORE');
+  // RFC 7162 §3.1.4.1: CHANGEDSINCE implies MODSEQ in the response.
+  if (changedSince !== undefined && !attributes.some((a) => a.type === 'MODSEQ')) attributes.push({ type: 'MODSEQ' });
+  if (ctx.byUid && !attributes.some((a) => a.type === 'UID')) attributes.unshift({ type: 'UID' });
+  const setsSeen = request.setsSeen && !mailbox.readOnly;
+  if (set.uids.length === 0) return;
+
+  for await (const message of mailbox.messages(set.ranges)) {
+    if (changedSince !== undefined && BigInt(message.modseq) <= changedSince) continue;
+    const seq = mailbox.seqOf(message.uid);
+    if (seq === undefined) continue;
+    let markedSeen = false;
+    if (setsSeen && !message.flags.includes('\\Seen')) {
+      await mailbox.markSeen([message.uid]);
+      message.flags.push('\\Seen');
+      markedSeen = true;
+    }
+    const state: { raw?: Buffer } = {};
+    const parts: Part[] = [`* ${seq} FETCH (`];
+    let first = true;
+    for (const attribute of attributes) {
+      if (!first) parts.push(' ');
+      first = false;
+      parts.push(...(await attributeParts(attribute, message, state)));
+    }
+    // RFC 3501 §6.4.5: a FETCH that sets \Seen reports the new flags.
+    if (markedSeen && !attributes.some((a) => a.type === 'FLAGS')) parts.push(` FLAGS (${message.flags.join(' ')})`);
+    parts.push(')\r\n');
+    for (const part of parts) await ctx.write(part);
+  }
+}
+
+export const fetch: CommandHandler = {
+  states: ['selected'],
+  expungeAllowed: (ctx) => ctx.byUid,
+  run: runFetch,
+};
+
