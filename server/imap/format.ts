@@ -42,22 +42,26 @@ export function joinParts(parts: readonly Part[]): Buffer {
  * 7-bit string, raw octets, list) into response parts. Raw octets that are not quotable go as
  * literals, so 8-bit header bytes reach the client unchanged.
  */
-export type StructureNode = null | string | Buffer | number | StructureNode[];
+export type StructureNode = null | string | Buffer | number | StructureNode[] | { concat: StructureNode[] };
 
-export function structureParts(node: StructureNode, out: Part[] = []): Part[] {
-  if (node === null) out.push('NIL');
+export function structureParts(node: StructureNode | undefined, out: Part[] = []): Part[] {
+  if (node === null || node === undefined) out.push('NIL');
   else if (typeof node === 'number') out.push(String(node));
   else if (typeof node === 'string') out.push(...imapString(node));
   else if (Buffer.isBuffer(node)) {
     const quotable = node.every((b) => b >= 0x20 && b < 0x7f);
     out.push(...(quotable ? imapString(node.toString('latin1')) : imapString(node)));
-  } else {
+  } else if (Array.isArray(node)) {
     out.push('(');
     node.forEach((child, i) => {
+      // RFC 3501 §9: items of a list are separated by SP, except inside a `concat` run.
       if (i > 0) out.push(' ');
       structureParts(child, out);
     });
     out.push(')');
+  } else {
+    // `1*address` and `1*body` are written with nothing between the items (RFC 3501 §9).
+    for (const child of node.concat) structureParts(child, out);
   }
   return out;
 }
