@@ -18,6 +18,7 @@ import { MailError } from './errors.js';
 import { applyFlags, columnsToFlags, flagsToColumns, sameFlags, type FlagMode } from './flags.js';
 import { DEFAULT_MAILBOXES, isInbox, normalizeMailboxName, parentNames, SEPARATOR } from './mailbox-names.js';
 import type { MessageFields } from './message-fields.js';
+import { indexBlob, removeBlob } from './search/search-index.js';
 import { uidInRanges, type UidRange } from './uid-ranges.js';
 
 type Tx = Transaction<Database>;
@@ -115,6 +116,7 @@ export class MailStore {
   private async releaseBlobRef(tx: Tx, hash: string, released: string[], count = 1): Promise<void> {
     const row = await tx.updateTable('blobs').set({ ref_count: sql`ref_count - ${count}` }).where('hash', '=', hash).returning('ref_count').executeTakeFirst();
     if (row && row.ref_count <= 0) {
+      await removeBlob(tx, hash);
       await tx.deleteFrom('blobs').where('hash', '=', hash).execute();
       released.push(hash);
     }
@@ -306,6 +308,7 @@ export class MailStore {
       const out: AppendedMessage[] = [];
       const extraRefs = also?.extraBlobRefs ?? 0;
       if (targets.length + extraRefs > 0) await this.addBlobRef(tx, message.blobHash, message.size, targets.length + extraRefs);
+      if (targets.length > 0) await indexBlob(tx, message.blobHash, message.fields);
       for (const target of targets) {
         out.push(await this.insertMessage(tx, message, target, changes));
       }

@@ -39,6 +39,9 @@ export function createSmtpServer(mode: SmtpMode, services: Services, tls: TlsMat
   const limits = config.smtp;
   const isSubmission = mode !== 'mx';
   const connectionsPerIp = new Map<string, number>();
+  // Sessions that took a slot: smtp-server calls onClose for refused connections too, and
+  // those must not give back a slot they never had.
+  const counted = new Set<string>();
 
   const fail = (callback: (err?: Error | null) => void, err: unknown, where: string) => {
     if (err instanceof SmtpError) return callback(err);
@@ -48,7 +51,8 @@ export function createSmtpServer(mode: SmtpMode, services: Services, tls: TlsMat
 
   const server = new SMTPServer({
     name: config.hostname,
-    banner: 'govmail ESMTP',
+    // smtp-server writes `220 <name> ESMTP <banner>`.
+    banner: 'govmail',
     secure: mode === 'submissions',
     key: tls.key,
     cert: tls.cert,
@@ -72,10 +76,12 @@ export function createSmtpServer(mode: SmtpMode, services: Services, tls: TlsMat
       const count = (connectionsPerIp.get(ip) ?? 0) + 1;
       if (count > limits.maxConnectionsPerIp) return callback(smtpErrors.tooManyConnections());
       connectionsPerIp.set(ip, count);
+      counted.add(session.id);
       return callback();
     },
 
     onClose(session) {
+      if (!counted.delete(session.id)) return;
       const ip = session.remoteAddress;
       const count = (connectionsPerIp.get(ip) ?? 1) - 1;
       if (count <= 0) connectionsPerIp.delete(ip);

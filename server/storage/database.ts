@@ -208,6 +208,19 @@ export interface SettingTable {
   value: string;
 }
 
+/**
+ * One full-text search document per blob (content), however many mailboxes hold it. The
+ * dialect's token index (SQLite: the FTS5 table `search_fts`, rowid = id; query it with `sql`)
+ * is not typed here. See storage/search-dialect.ts.
+ */
+export interface SearchDocumentTable {
+  id: Generated<number>;
+  /** Unique; references blobs.hash (no cascade: removing the blob must remove this first). */
+  blob_hash: string;
+  /** The tokenize.ts TOKENIZER_VERSION that produced the indexed tokens. */
+  tokenizer_version: number;
+}
+
 export interface Database {
   units: UnitTable;
   accounts: AccountTable;
@@ -222,6 +235,7 @@ export interface Database {
   auth_failures: AuthFailureTable;
   web_sessions: WebSessionTable;
   settings: SettingTable;
+  search_documents: SearchDocumentTable;
 }
 
 export type Unit = Selectable<UnitTable>;
