@@ -7,6 +7,7 @@ import type { Clock } from './platform/clock.js';
 import type { Logger } from './platform/logger.js';
 import { loadOrCreateTls, type TlsMaterial } from './platform/tls.js';
 import { createServices, type Services } from './services.js';
+import { catchUpSearchIndex } from './mail/search/search-index.js';
 import { listenSmtp, type SmtpListener } from './smtp/smtp-listener.js';
 import { listenHttp } from './http/listen.js';
 import { listenImap } from './imap/server.js';
@@ -30,6 +31,9 @@ export async function startGovmail(config: GovmailConfig, options: StartOptions 
   const services = await createServices(config, options);
   const tls = await loadOrCreateTls({ dataDir: config.dataDir, hostname: config.hostname, certFile: config.tls.certFile, keyFile: config.tls.keyFile });
   const stoppers: (() => Promise<void>)[] = [];
+  // Mail stored before the search index existed (or by an older tokeniser) is indexed now.
+  const indexed = await catchUpSearchIndex(services.db, services.blobs);
+  if (indexed > 0) services.logger.info({ indexed }, 'search index caught up');
   try {
     const mx = await listenSmtp('mx', config.smtp.mx, services, tls);
     stoppers.push(mx.close);

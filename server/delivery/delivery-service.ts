@@ -39,6 +39,8 @@ export interface DeliveryReport {
   queuedFor: string[];
   /** Recipients that turned out to have no receiving account (a list with no members, say). */
   dropped: string[];
+  /** Accounts skipped because the message would take them over quota (a bounce is a later issue). */
+  overQuota: number[];
 }
 
 export class DeliveryService {
@@ -73,6 +75,18 @@ export class DeliveryService {
       }
     }
 
+    // A full mailbox must not hold up everyone else's copy of a notice: over-quota recipients
+    // are skipped (and reported); the caller refuses only when nobody could take the message.
+    const overQuota: number[] = [];
+    if (accountIds.size > 0) {
+      const quotas = await this.db.selectFrom('accounts').select(['id', 'used_bytes', 'quota_bytes']).where('id', 'in', [...accountIds]).execute();
+      for (const q of quotas) {
+        if (Number(q.used_bytes) + message.raw.length > Number(q.quota_bytes)) {
+          overQuota.push(q.id);
+          accountIds.delete(q.id);
+        }
+      }
+    }
     const inboxes = accountIds.size
       ? await this.db.selectFrom('mailboxes').select(['id', 'account_id']).where('account_id', 'in', [...accountIds]).where('name', '=', 'INBOX').execute()
       : [];
@@ -111,6 +125,6 @@ export class DeliveryService {
         details: { recipients: message.recipients.length, external: remote.length, size, blob: blobHash.slice(0, 16) },
       });
     }
-    return { blobHash, size, fields, deliveredTo: [...accountIds], queuedFor: remote, dropped };
+    return { blobHash, size, fields, deliveredTo: [...accountIds], queuedFor: remote, dropped, overQuota };
   }
 }

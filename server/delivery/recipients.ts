@@ -60,6 +60,12 @@ export class RecipientResolver {
       }
       return { kind: 'local', accountIds: [...ids].sort((a, b) => a - b), via: 'list' };
     }
+    // RFC 5321 §4.5.1: postmaster must be accepted; without an alias it reaches the department admins.
+    if (address.split('@')[0] === 'postmaster') {
+      const admins = await this.db.selectFrom('accounts').select(['id', 'roles', 'state']).where('roles', 'like', '%dept_admin%').execute();
+      const ids = admins.filter((a) => RECEIVING_STATES.has(a.state)).map((a) => a.id);
+      if (ids.length > 0) return { kind: 'local', accountIds: ids, via: 'alias' };
+    }
     return { kind: 'unknown-local' };
   }
 

@@ -13,6 +13,7 @@ import { claimRecent } from '../mail/recent.js';
 import { uidRangesOf, type UidRange } from '../mail/uid-ranges.js';
 import { isInbox } from '../mail/mailbox-names.js';
 import { parseMessageFields } from '../mail/message-fields.js';
+import { searchMessages } from '../mail/search/search-index.js';
 import { parseMimeTree, type MimePart } from '../mail/mime/mime-tree.js';
 import { buildEnvelope, envelopeNode } from '../mail/mime/envelope.js';
 import { buildBodyStructure } from '../mail/mime/bodystructure.js';
@@ -325,9 +326,14 @@ export class MailSelectedMailbox implements SelectedMailbox {
     }
   }
 
-  async fullText(): Promise<Set<number> | null> {
-    // The full-text index is wired in by the search module; until then SEARCH scans.
-    return null;
+  /**
+   * SEARCH text keys through the Chinese-aware full-text index (server/mail/search): BODY and
+   * TEXT, and SUBJECT/FROM/TO/CC with Chinese words. BCC is not indexed: null means "scan".
+   */
+  async fullText(field: 'text' | 'body' | 'subject' | 'from' | 'to' | 'cc' | 'bcc', query: string): Promise<Set<number> | null> {
+    if (field === 'bcc') return null;
+    const rows = await searchMessages(this.services.db, { accountId: this.session.accountId, mailboxId: this.mailbox.id, [field]: query });
+    return new Set(rows.map((r) => Number(r.uid)));
   }
 
   private assertWritable(): void {

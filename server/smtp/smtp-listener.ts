@@ -185,11 +185,13 @@ async function acceptMessage(services: Services, mode: SmtpMode, session: SMTPSe
   }
 
   const recipients = session.envelope.rcptTo.map((r) => r.address);
+  // One id per message, not per connection: several messages may share a connection.
+  const queueId = `${session.id}.${(session as unknown as { transaction?: number }).transaction ?? 1}`;
   const protocolName = `${session.transmissionType ?? 'ESMTP'}`;
   const helo = sanitizeHeaderValue(session.hostNameAppearsAs ?? 'unknown');
   const remote = sanitizeHeaderValue(session.remoteAddress ?? 'unknown');
   const forClause = recipients.length === 1 ? `\r\n\tfor <${sanitizeHeaderValue(recipients[0]!)}>` : '';
-  const received_ = `Received: from ${helo} ([${remote}])\r\n\tby ${config.hostname} (govmail) with ${protocolName} id ${session.id}${forClause};\r\n\t${rfc5322Date(new Date(clock.now()))}`;
+  const received_ = `Received: from ${helo} ([${remote}])\r\n\tby ${config.hostname} (govmail) with ${protocolName} id ${queueId}${forClause};\r\n\t${rfc5322Date(new Date(clock.now()))}`;
   raw = prependHeaders(raw, [received_]);
 
   const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
@@ -201,8 +203,8 @@ async function acceptMessage(services: Services, mode: SmtpMode, session: SMTPSe
     remoteIp: session.remoteAddress ?? null,
     protocol: mode === 'mx' ? 'smtp-mx' : 'smtp-submission',
   });
-  services.logger.info({ mode, id: session.id, local: report.deliveredTo.length, queued: report.queuedFor.length, size: raw.length }, 'message accepted');
-  return `2.6.0 Ok: queued as ${session.id}`;
+  services.logger.info({ mode, id: queueId, local: report.deliveredTo.length, queued: report.queuedFor.length, size: raw.length }, 'message accepted');
+  return `2.6.0 Ok: queued as ${queueId}`;
 }
 
 export async function listenSmtp(mode: SmtpMode, listen: ListenerConfig, services: Services, tls: TlsMaterial): Promise<SmtpListener> {

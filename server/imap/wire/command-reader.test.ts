@@ -374,6 +374,16 @@ describe('hostile and broken input: an error for the command, then the next comm
     expect(events.map((e) => e.type)).toEqual(['error', 'command']);
   });
 
+  it('finds the {n+} of an over-long line even when it arrives one byte at a time', () => {
+    const input = `A1 LOGIN ${'y'.repeat(40)} {5+}\r\nhello\r\n${next}`;
+    const events = read(
+      [...Buffer.from(input)].map((b) => Buffer.from([b])),
+      { maxLineLength: 20 },
+    );
+    expect(events.map((e) => e.type)).toEqual(['error', 'command']);
+    expect(commands(events)[0]?.tag).toBe('Z9');
+  });
+
   it('skips the non-synchronising literals of a refused command, then reports it', () => {
     const events = read(['A1 LOGIN "unterminated {5+}\r\nhello {3+}\r\nabc\r\n', next]);
     expect(events.map((e) => e.type)).toEqual(['error', 'command']);

@@ -199,8 +199,8 @@ export class CommandReader {
       return { type: 'line', text: line.toString('latin1') };
     }
     if (!this.builder) {
-      // Some clients send a stray CRLF (after a literal, or as a keep-alive); RFC 3501 gives it
-      // no meaning, and answering BAD to it would only confuse them.
+      // An empty line means nothing in RFC 3501; answering BAD would only confuse a client that
+      // sends one as a keep-alive.
       if (line.length === 0) return 'progress';
       this.startCommand();
       this.builder = new CommandBuilder(this.tokenizerLimits);
@@ -215,8 +215,8 @@ export class CommandReader {
         return { type: 'command', command };
       }
       case 'error':
-        this.poison(outcome.error, true, undefined);
-        this.discardTail = line.subarray(Math.max(0, line.length - TAIL_BYTES));
+        // The line is already whole: only the literal it may announce is left to deal with.
+        this.poison(outcome.error, true, line.subarray(Math.max(0, line.length - TAIL_BYTES)));
         return this.finishDiscardedLine();
       case 'literal':
         return this.announceLiteral(builder, outcome.size, outcome.sync, outcome.binary);
@@ -316,11 +316,11 @@ export class CommandReader {
   }
 
   /** Refuse the current command and discard the rest of its current line. */
-  private poison(error: ImapParseError, followLiterals: boolean, tail: Buffer | undefined): void {
+  private poison(error: ImapParseError, followLiterals: boolean, tail: Buffer): void {
     this.pendingError ??= error;
     this.builder = undefined;
     this.discardFollowsLiterals = followLiterals;
-    this.discardTail = tail ?? Buffer.alloc(0);
+    this.discardTail = tail;
     this.lineParts = [];
     this.lineBytes = 0;
     this.mode = 'discard';

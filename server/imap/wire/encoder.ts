@@ -58,9 +58,11 @@ function rawText(text: string): Buffer {
   return Buffer.from(text, 'latin1');
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 function isValidUtf8(bytes: Buffer): boolean {
   try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    utf8.decode(bytes);
     return true;
   } catch {
     return false;

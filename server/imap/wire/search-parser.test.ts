@@ -52,7 +52,7 @@ describe('search keys (RFC 3501 §6.4.4)', () => {
     ['CC "Li Lei"', { type: 'header', field: 'CC', value: 'Li Lei' }],
     ['FROM zhang@haining.gov.cn', { type: 'header', field: 'FROM', value: 'zhang@haining.gov.cn' }],
     ['TO ""', { type: 'header', field: 'TO', value: '' }],
-    ['SUBJECT 通知', { type: 'header', field: 'SUBJECT', value: '通知' }],
+    ['SUBJECT "通知"', { type: 'header', field: 'SUBJECT', value: '通知' }],
     ['HEADER X-Priority 1', { type: 'header', field: 'X-PRIORITY', value: '1' }],
     ['HEADER "Message-ID" ""', { type: 'header', field: 'MESSAGE-ID', value: '' }],
     ['BODY budget', { type: 'body', value: 'budget' }],
@@ -158,7 +158,7 @@ describe('CHARSET (RFC 3501 §6.4.4)', () => {
   });
 
   it('defaults to UTF-8 and refuses bytes that are not', () => {
-    expect(refused(Buffer.concat([Buffer.from('SUBJECT {2+}\r\n'), Buffer.from([0xcd, 0xa8])]))).toMatch(/UTF-8/);
+    expect(refused(Buffer.concat([Buffer.from('SUBJECT {2+}\r\n'), Buffer.from([0xd6, 0xd0])]))).toMatch(/UTF-8/); // 中 in GBK
   });
 
   it('answers an unknown charset with BADCHARSET', () => {

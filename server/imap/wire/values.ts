@@ -27,8 +27,9 @@ export interface ImapNil {
 }
 
 /**
- * A quoted string, escapes removed. 7-bit, or UTF-8 (RFC 6855 §3 / RFC 9051 allow it; we accept
- * it without ENABLE UTF8=ACCEPT because clients send it anyway). Never contains CR, LF or NUL.
+ * A quoted string, escapes removed. 7-bit, or valid UTF-8 (RFC 6855 §3, RFC 9051 §4.3). UTF-8 is
+ * accepted even before ENABLE UTF8=ACCEPT: refusing it would only turn a command the server can
+ * understand into BAD. Never contains CR, LF or NUL.
  */
 export interface ImapQuoted {
   type: 'quoted';
