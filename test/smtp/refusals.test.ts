@@ -85,7 +85,17 @@ describe('MX refusals', () => {
   });
 
   // Reported to the lead: postmaster@ is refused with 550 5.1.1 unless someone creates it.
-  it.todo('postmaster@ each local domain is accepted (RFC 5321 §4.5.1)');
+  it('postmaster@ a local domain is accepted and reaches the department admins (RFC 5321 §4.5.1)', async () => {
+    await gm.addPerson({ address: 'admin@haining.gov.cn', displayName: '系统管理员', roles: ['dept_admin'] });
+    const wire = await mx();
+    try {
+      const reply = await wire.sendMail({ from: 'ops@example.com', to: ['postmaster@haining.gov.cn'] }, rfc5322({ to: 'postmaster@haining.gov.cn', subject: 'postmaster test' }));
+      expect(reply.code, reply.text).toBe(250);
+    } finally {
+      await wire.quit();
+    }
+    expect((await gm.inbox('admin@haining.gov.cn')).map((r) => r.subject)).toContain('postmaster test');
+  });
 
   it('the MX offers no AUTH', async () => {
     const wire = await SmtpWire.connect(gm.ports.smtp);
