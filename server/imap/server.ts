@@ -256,6 +256,7 @@ class ImapConnection {
       if (err instanceof AlreadyAnswered) return;
       await this.flushUpdates(false).catch(() => undefined);
       await this.writeRaw(this.errorReply(tag, command.command, err));
+      if ((command.command === 'LOGIN' || command.command === 'AUTHENTICATE') && err instanceof ImapError && err.type === 'NO') this.noteAuthFailure();
     }
   }
 
