@@ -25,7 +25,6 @@ export interface BodyStructureOptions {
   extended: boolean;
 }
 
-const EMPTY_ENVELOPE: ImapNode[] = [null, null, null, null, null, null, null, null, null, null];
 
 function upper(token: string): ImapNode {
   return toImapString(Buffer.from(asciiUpper(token), 'latin1'));
@@ -68,7 +67,7 @@ function body(part: MimePart, extended: boolean): ImapNode[] {
   ];
   if (part.kind === 'message') {
     const inner = part.children[0]!;
-    node.push(inner.envelope === null ? EMPTY_ENVELOPE : envelopeNode(inner.envelope), body(inner, extended), part.lines ?? 0);
+    node.push(inner.envelope === null ? Array<ImapNode>(10).fill(null) : envelopeNode(inner.envelope), body(inner, extended), part.lines ?? 0);
   } else if (part.type === 'text') {
     node.push(part.lines ?? 0);
   }

@@ -77,15 +77,13 @@ export function decodeBase64Strict(src: Uint8Array, start = 0, end = src.length)
   return out.subarray(0, n);
 }
 
-function hexValue(c: number | undefined): number {
+export function hexValue(c: number | undefined): number {
   if (c === undefined) return -1;
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
   if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10;
   if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
   return -1;
 }
-
-export { hexValue };
 
 /** RFC 2047 §4.2 Q encoding: `_` is a space, `=XX` an octet; a bad escape stays as written. */
 function decodeQ(text: string): Buffer {
@@ -117,34 +115,32 @@ export function decodeEncodedWords(input: Uint8Array | string): string {
   if (!text.includes('=?')) return plain(text);
   let result = '';
   let last = 0;
-  let pending: { charset: string; bytes: Buffer[]; raw: string } | null = null;
-  const flush = () => {
-    if (pending === null) return;
-    const decoded = decodeCharset(Buffer.concat(pending.bytes), pending.charset);
-    result += decoded ?? pending.raw;
-    pending = null;
-  };
+  let run: EncodedRun | null = null;
   for (const match of text.matchAll(ENCODED_WORD)) {
-    const index = match.index;
-    const between = text.slice(last, index);
+    const between = text.slice(last, match.index);
     const charset = match[1]!;
     const bytes = match[2]!.toUpperCase() === 'B' ? decodeBase64Strict(Buffer.from(match[3]!, 'latin1')) : decodeQ(match[3]!);
-    if (pending !== null && /^[ \t\r\n]*$/.test(between)) {
-      const p: { charset: string; bytes: Buffer[]; raw: string } = pending;
-      if (p.charset.toLowerCase() === charset.toLowerCase()) {
-        p.bytes.push(bytes);
-        p.raw += match[0];
-      } else {
-        flush();
-        pending = { charset, bytes: [bytes], raw: match[0] };
-      }
+    if (run !== null && /^[ \t\r\n]*$/.test(between) && run.charset.toLowerCase() === charset.toLowerCase()) {
+      run.bytes.push(bytes);
+      run.raw += between + match[0];
     } else {
-      flush();
-      result += plain(between);
-      pending = { charset, bytes: [bytes], raw: match[0] };
+      // between two encoded words only whitespace: dropped (§6.2)
+      result += finishRun(run) + (run !== null && /^[ \t\r\n]*$/.test(between) ? '' : plain(between));
+      run = { charset, bytes: [bytes], raw: match[0] };
     }
-    last = index + match[0].length;
+    last = match.index + match[0].length;
   }
-  flush();
-  return result + plain(text.slice(last));
+  return result + finishRun(run) + plain(text.slice(last));
+}
+
+interface EncodedRun {
+  charset: string;
+  bytes: Buffer[];
+  /** The words as written, kept when the charset is unknown. */
+  raw: string;
+}
+
+function finishRun(run: EncodedRun | null): string {
+  if (run === null) return '';
+  return decodeCharset(Buffer.concat(run.bytes), run.charset) ?? run.raw;
 }

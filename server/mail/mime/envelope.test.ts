@@ -95,6 +95,11 @@ describe('ENVELOPE', () => {
     expect(buildEnvelope(gbk, parseMimeTree(gbk)).subject).toEqual(Buffer.from([0xb2, 0xe2, 0xca, 0xd4]));
   });
 
+  it('replaces a NUL in a header value by U+FFFD, so every value can be sent as a literal (RFC 3501 §4.3)', () => {
+    const raw = Buffer.from('Subject: a\0b\r\n\r\n', 'latin1');
+    expect(buildEnvelope(raw, parseMimeTree(raw)).subject).toEqual(Buffer.from('a\uFFFDb', 'utf8'));
+  });
+
   it('takes the first of duplicate fields (as the webmail shows it; Dovecot takes the last)', () => {
     expect(envelopeOf(['Subject: first', 'Subject: second'])).toBe('(NIL "first" NIL NIL NIL NIL NIL NIL NIL NIL)');
   });

@@ -8,7 +8,8 @@
  * - `string` a string of 7-bit octets without NUL, CR or LF: the encoder may send it quoted
  *            (escaping `"` and `\`) or as a literal
  * - `Buffer` raw octets that may hold 8-bit bytes (raw UTF-8 or GBK header text, RFC 6532) or a
- *            CR/LF: the encoder sends a literal unless the octets happen to be quotable
+ *            CR: the encoder sends a literal unless the octets happen to be quotable. Never NUL
+ *            (RFC 3501 §4.3 forbids it in a literal): a NUL in a header becomes U+FFFD
  * - array    a parenthesised list, items separated by one space
  * - `{ concat }` items written one after another with nothing between them and no parentheses of
  *            their own. RFC 3501 §9 has two such places: an address list is `"(" 1*address ")"`
@@ -34,10 +35,23 @@ export function isQuotable(bytes: Uint8Array): boolean {
   return true;
 }
 
+const REPLACEMENT_CHARACTER = Buffer.from([0xef, 0xbf, 0xbd]);
+
 /**
  * Bytes as an ImapString: a JS string when quotable, else a copy of the octets (a copy, so a
- * structure kept in a cache never pins the whole raw message in memory).
+ * structure kept in a cache never pins the whole raw message in memory), NULs replaced by U+FFFD
+ * as Dovecot does.
  */
 export function toImapString(bytes: Uint8Array): ImapString {
-  return isQuotable(bytes) ? Buffer.from(bytes).toString('latin1') : Buffer.from(bytes);
+  const buffer = Buffer.from(bytes);
+  if (isQuotable(buffer)) return buffer.toString('latin1');
+  if (buffer.indexOf(0) < 0) return buffer;
+  const pieces: Buffer[] = [];
+  let start = 0;
+  for (let nul = buffer.indexOf(0); nul >= 0; nul = buffer.indexOf(0, start)) {
+    pieces.push(buffer.subarray(start, nul), REPLACEMENT_CHARACTER);
+    start = nul + 1;
+  }
+  pieces.push(buffer.subarray(start));
+  return Buffer.concat(pieces);
 }

@@ -161,6 +161,11 @@ class TreeParser {
     for (;;) {
       const hit = this.nextDelimiter(this.pos);
       if (hit === null) break;
+      if (!hit.close && this.partCount >= this.maxParts) {
+        // No new part: the parts open now (the one being read included) run to the end.
+        this.open[hit.level]!.part.defects.push('too-many-parts');
+        break;
+      }
       const cut = this.lineBreakBefore(hit.lineStart);
       while (this.open.length - 1 > hit.level) this.closeInnermost(cut);
       const container = this.open[hit.level]!;
@@ -169,11 +174,6 @@ class TreeParser {
         container.boundary = null; // what follows is epilogue
         this.activeBoundaries--;
         continue;
-      }
-      if (this.partCount >= this.maxParts) {
-        // No new part: the parts open now run to the end of the message.
-        container.part.defects.push('too-many-parts');
-        break;
       }
       const parent = container.part;
       const child = this.newPart(hit.lineEnd, parent.depth + 1, parent.section === '' ? `${parent.children.length + 1}` : `${parent.section}.${parent.children.length + 1}`, 'part', parent.subtype === 'digest');
