@@ -16,6 +16,17 @@ function slice(data: Buffer, partial: FetchPartial | undefined): Buffer {
   return data.subarray(partial.offset, partial.offset + partial.length);
 }
 
+/**
+ * RFC 3501 §4.3: a literal carries no NUL. Mail that has NULs anyway (it happens) is sent with
+ * 0x80 in their place, as Dovecot does; BINARY (RFC 3516) sends the true bytes as literal8.
+ */
+function withoutNul(data: Buffer): Buffer {
+  if (!data.includes(0)) return data;
+  const copy = Buffer.from(data);
+  for (let i = 0; i < copy.length; i++) if (copy[i] === 0) copy[i] = 0x80;
+  return copy;
+}
+
 async function attributeParts(attribute: FetchAttribute, message: MessageView, state: { raw?: Buffer }): Promise<Part[]> {
   const raw = async () => (state.raw ??= await message.readRaw());
   const name = fetchResponseName(attribute);
@@ -37,14 +48,14 @@ async function attributeParts(attribute: FetchAttribute, message: MessageView, s
     case 'BODY':
       return ['BODY ', ...structureParts(await message.bodyStructure(false))];
     case 'RFC822':
-      return ['RFC822 ', ...imapString(await raw())];
+      return ['RFC822 ', ...imapString(withoutNul(await raw()))];
     case 'RFC822.HEADER':
       return ['RFC822.HEADER ', ...imapString(await message.section({ part: [], text: 'HEADER', fields: undefined }))];
     case 'RFC822.TEXT':
       return ['RFC822.TEXT ', ...imapString(await message.section({ part: [], text: 'TEXT', fields: undefined }))];
     case 'BODY[]': {
       const data = attribute.section.part.length === 0 && attribute.section.text === undefined ? await raw() : await message.section(attribute.section);
-      return [`${name} `, ...imapString(slice(data, attribute.partial))];
+      return [`${name} `, ...imapString(withoutNul(slice(data, attribute.partial)))];
     }
     case 'BINARY[]': {
       const data = attribute.part.length === 0 ? await raw() : await message.binary(attribute.part);
