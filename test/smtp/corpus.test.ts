@@ -77,7 +77,7 @@ describe.skipIf(!dir)(`corpus over SMTP to the MX${dir ? '' : ' (skipped: no cor
     expect(stored.length).toBe(row.size);
     const expectedTail = entry.line_endings === 'LF' ? normalizeLineEndings(Buffer.concat([original, original.at(-1) === 0x0a ? Buffer.from('\r\n') : Buffer.alloc(0)])) : original;
     expect(stored.subarray(stored.length - expectedTail.length).equals(expectedTail)).toBe(true);
-    expect(stored.subarray(0, stored.length - expectedTail.length).toString('latin1')).toMatch(/^Received: from mx\.example\.net \(\[127\.0\.0\.1\]\)\r\n\tby mail\.haining\.gov\.cn \(govmail\) with ESMTP id \w+\r\n\tfor <corpus@haining\.gov\.cn>;\r\n\t[^\r\n]+\r\n$/);
+    expect(stored.subarray(0, stored.length - expectedTail.length).toString('latin1')).toMatch(/^Received: from mx\.example\.net \(\[127\.0\.0\.1\]\)\r\n\tby mail\.haining\.gov\.cn \(govmail\) with ESMTP id [\w.]+\r\n\tfor <corpus@haining\.gov\.cn>;\r\n\t[^\r\n]+\r\n$/);
   });
 
   it('stores one blob per message and leaves the store consistent', async () => {
