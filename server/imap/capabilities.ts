@@ -27,6 +27,10 @@ const AFTER_LOGIN = [
   'CONDSTORE',
   'ESEARCH',
   'UTF8=ACCEPT',
+  // RFC 3516: FETCH BINARY[] and APPEND with literal8 are implemented (fetch.ts, append.ts); a
+  // client may only use them when this is advertised — imapflow, for one, appends mail that
+  // holds NUL bytes as literal8 only then, and a plain literal with NUL is refused (§4.3).
+  'BINARY',
 ];
 
 export function capabilityList(options: { state: ConnectionState; secure: boolean; appendLimit: number }): string[] {

@@ -411,7 +411,11 @@ export class MailSelectedMailbox implements SelectedMailbox {
           break;
         case 'flags-changed':
           this.modseq = Math.max(this.modseq, change.modseq);
-          if (!this.own.has(change)) flagChanges.set(change.uid, { flags: change.flags, modseq: change.modseq });
+          // Our own STORE (or \Seen from FETCH) was answered with the flags it produced. It
+          // also supersedes an older change from elsewhere that is still pending: sending that
+          // one after our answer would tell the client a stale state (RFC 3501 §7.4.2: FLAGS
+          // is the whole set). Report the newer whole set instead, as .SILENT may have hidden it.
+          if (!this.own.has(change) || flagChanges.has(change.uid)) flagChanges.set(change.uid, { flags: change.flags, modseq: change.modseq });
           break;
         case 'message-expunged': {
           this.modseq = Math.max(this.modseq, change.modseq);
@@ -446,7 +450,8 @@ export class MailSelectedMailbox implements SelectedMailbox {
     }
     for (const [uid, change] of flagChanges) {
       const seq = this.seqOf(uid);
-      if (seq !== undefined) updates.push({ kind: 'flags', seq, uid, flags: change.flags, modseq: change.modseq });
+      // \Recent belongs to this session, not to the store: add it, or the client drops it.
+      if (seq !== undefined) updates.push({ kind: 'flags', seq, uid, flags: this.recent.has(uid) ? [...change.flags, '\\Recent'] : change.flags, modseq: change.modseq });
     }
     return updates;
   }

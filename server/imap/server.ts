@@ -1,7 +1,8 @@
 /**
  * govmail's IMAP4rev1 server (RFC 3501) with IDLE (2177), UIDPLUS (4315), MOVE (6851),
  * SPECIAL-USE (6154), NAMESPACE (2342), ID (2971), ENABLE (5161), LITERAL+ (7888), UNSELECT
- * (3691), CHILDREN (3348), QUOTA (9208), CONDSTORE (7162), ESEARCH (4731), APPENDLIMIT (7889).
+ * (3691), CHILDREN (3348), QUOTA (9208), CONDSTORE (7162), ESEARCH (4731), APPENDLIMIT (7889),
+ * BINARY (3516).
  *
  * This file owns the socket: TLS, the connection state machine, the order of responses, limits
  * and timeouts, and the one place where errors become `NO`/`BAD` replies. Commands live in
@@ -137,6 +138,16 @@ class ImapConnection {
     this.timer.unref();
   }
 
+  /**
+   * How long the connection may go without a new command. An IDLE in progress is not
+   * inactivity: it gets its own, much longer limit (RFC 2177 §3; limits.ts), or every phone in
+   * IDLE would be logged out after 30 minutes.
+   */
+  private inactivityLimit(running: string | null): number {
+    if (this.state === 'not-authenticated') return IMAP_LIMITS.preAuthTimeoutMs;
+    return running === 'IDLE' ? IMAP_LIMITS.idleCommandTimeoutMs : IMAP_LIMITS.idleTimeoutMs;
+  }
+
   shutdown(reason: string): void {
     if (this.closed) return;
     void this.writeRaw(`* BYE ${reason}\r\n`).finally(() => this.socket.end());
@@ -217,6 +228,8 @@ class ImapConnection {
         this.busy = true;
         void this.runCommand(event.command).finally(() => {
           this.busy = false;
+          // RFC 3501 §5.4: the autologout clock counts from the end of the last command.
+          if (!this.closed && this.state !== 'logout') this.armTimer(this.inactivityLimit(null));
           this.pump();
         });
         return;
@@ -233,7 +246,7 @@ class ImapConnection {
   private async runCommand(command: ImapCommand): Promise<void> {
     const handler: CommandHandler | undefined = COMMANDS[command.command];
     const tag = command.tag;
-    this.armTimer(this.state === 'not-authenticated' ? IMAP_LIMITS.preAuthTimeoutMs : IMAP_LIMITS.idleTimeoutMs);
+    this.armTimer(this.inactivityLimit(command.command));
     if (!handler) {
       await this.writeRaw(`${tag} BAD Unknown command ${command.command.replace(/[^A-Z0-9 .-]/g, '').slice(0, 30)}\r\n`);
       return;

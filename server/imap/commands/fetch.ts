@@ -107,7 +107,7 @@ async function runFetch(ctx: CommandContext): Promise<void> {
       parts.push(...(await attributeParts(attribute, message, state)));
     }
     // RFC 3501 §6.4.5: a FETCH that sets \Seen reports the new flags.
-    if (markedSeen && !attributes.some((a) => a.type === 'FLAGS')) parts.push(` FLAGS (${message.flags.join(' ')})`);
+    if (markedSeen && !attributes.some((a) => a.type === 'FLAGS')) parts.push(' ', ...(await attributeParts({ type: 'FLAGS' }, message, state)));
     parts.push(')\r\n');
     for (const part of parts) await ctx.write(part);
   }

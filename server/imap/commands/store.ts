@@ -36,7 +36,9 @@ export const store: CommandHandler = {
       if (seq === undefined) continue;
       // RFC 7162 §3.1.3: with UNCHANGEDSINCE, MODSEQ is reported even for .SILENT.
       if (silent && unchangedSince === undefined) continue;
-      const parts = [ctx.byUid ? `UID ${updated.uid}` : null, silent ? null : `FLAGS (${updated.flags.join(' ')})`, condstore ? `MODSEQ (${updated.modseq})` : null].filter(Boolean);
+      // RFC 3501 §7.4.2: FLAGS is the whole set, \Recent (this session's) included.
+      const flags = mailbox.isRecent(updated.uid) ? [...updated.flags, '\\Recent'] : updated.flags;
+      const parts = [ctx.byUid ? `UID ${updated.uid}` : null, silent ? null : `FLAGS (${flags.join(' ')})`, condstore ? `MODSEQ (${updated.modseq})` : null].filter(Boolean);
       await ctx.untagged(`${seq} FETCH (${parts.join(' ')})`);
     }
     if (result.modified.length > 0) {
