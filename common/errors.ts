@@ -28,6 +28,8 @@ export const ERROR_CATALOGUE = {
   validation: { status: 400, message: '请求参数有误' },
   bad_request: { status: 400, message: '请求无法处理' },
   payload_too_large: { status: 413, message: '请求内容过大' },
+  /** Storing the message (a sent copy, a draft, a move) would take the mailbox over its quota. */
+  'mail.over_quota': { status: 409, message: '邮箱空间已满，请清理邮件后再试' },
   unsupported_media_type: { status: 415, message: '不支持的请求内容类型' },
   rate_limited: { status: 429, message: '操作过于频繁，请稍后再试' },
   internal: { status: 500, message: '服务器内部错误，请稍后再试' },

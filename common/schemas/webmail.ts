@@ -5,11 +5,11 @@
  *
  * Endpoints (all need a session; state-changing ones the X-CSRF-Token header):
  *   GET    /api/mailboxes                          → MailboxView[]
- *   POST   /api/mailboxes            CreateMailbox → MailboxView
+ *   POST   /api/mailboxes            CreateMailbox → MailboxView (201)
  *   PATCH  /api/mailboxes/:id        RenameMailbox → MailboxView
  *   DELETE /api/mailboxes/:id                      → 204
  *   GET    /api/mailboxes/:id/messages?offset&limit&sort&order → MessagePage
- *   GET    /api/messages/:id                       → MessageDetail (marks \Seen unless ?peek=1)
+ *   GET    /api/messages/:id?peek&remoteImages     → MessageDetail (marks \Seen unless ?peek=1; ?remoteImages=1 shows this message's remote images)
  *   GET    /api/messages/:id/raw                   → message/rfc822 (the original source)
  *   GET    /api/messages/:id/parts/:part?inline=1  → one attachment, decoded (inline only for images and PDF)
  *   PATCH  /api/messages/:id         UpdateFlags   → MessageSummary
@@ -18,7 +18,8 @@
  *   POST   /api/messages/:id/confirm ConfirmImportant → ReceiptView        (已阅 / 已办)
  *   GET    /api/messages/:id/receipts              → ReceiptView[]        (the sender's per-recipient view)
  *   POST   /api/remote-images        AllowRemoteImages → 204               (per sender)
- *   POST   /api/uploads              multipart file → UploadView
+ *   POST   /api/uploads              multipart file → UploadView (201)
+ *   DELETE /api/uploads/:id                       → 204                 (an upload taken off before sending)
  *   POST   /api/drafts               ComposeRequest → { id: number }      (saves/replaces a draft in Drafts)
  *   POST   /api/send                 ComposeRequest → SendResult          (the same delivery pipeline as SMTP)
  *   GET    /api/search?q&from&after&before&hasAttachment&mailboxId&offset&limit → MessagePage
@@ -129,6 +130,13 @@ export const messageDetailSchema = messageSummarySchema.extend({
 });
 export type MessageDetail = z.infer<typeof messageDetailSchema>;
 
+/** Query of GET /api/messages/:id. `remoteImages=1`: show remote images of this message this once. */
+export const messageDetailQuerySchema = z.object({
+  peek: z.stringbool().default(false),
+  remoteImages: z.stringbool().default(false),
+});
+export type MessageDetailQuery = z.infer<typeof messageDetailQuerySchema>;
+
 export const updateFlagsSchema = z.object({ seen: z.boolean().optional(), flagged: z.boolean().optional() });
 export const moveMessagesSchema = z.object({ ids: z.array(z.number().int()).min(1).max(1000), mailboxId: z.number().int() });
 export const deleteMessagesSchema = z.object({ ids: z.array(z.number().int()).min(1).max(1000), permanent: z.boolean().default(false) });
@@ -161,6 +169,11 @@ export const composeRequestSchema = z.object({
   /** The editor's HTML; the server sanitises it and derives the text part. */
   html: z.string().max(5_000_000).default(''),
   attachments: z.array(z.string()).max(50).default([]),
+  /**
+   * With `draftId`: attachments of that draft to keep, by part number (`MessageDetail.attachments[].part`
+   * of the draft) — how a reopened draft keeps the files it was saved with.
+   */
+  draftParts: z.array(z.string().regex(/^\d+(?:\.\d+)*$/)).max(50).default([]),
   /** Forward as attachment: these messages are attached as message/rfc822. */
   attachMessages: z.array(z.number().int()).max(20).default([]),
   classification: classificationSchema.default('内部'),
@@ -179,7 +192,8 @@ export const searchQuerySchema = z.object({
   from: z.string().max(200).optional(),
   after: z.string().optional(),
   before: z.string().optional(),
-  hasAttachment: z.coerce.boolean().optional(),
+  /** `true`/`1` or `false`/`0` (a coerced boolean would read `false` as true). */
+  hasAttachment: z.stringbool().optional(),
   mailboxId: z.coerce.number().int().optional(),
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(200).default(50),

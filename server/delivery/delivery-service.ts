@@ -17,6 +17,7 @@ import type { Database } from '../storage/database.js';
 import type { MailStore } from '../mail/mail-store.js';
 import { parseMessageFields, type MessageFields } from '../mail/message-fields.js';
 import type { AuditLog } from '../governance/audit/audit-log.js';
+import { recordImportantDelivery } from '../governance/important-mail/receipts.js';
 import { RecipientResolver } from './recipients.js';
 
 export interface IncomingMessage {
@@ -111,6 +112,8 @@ export class DeliveryService {
           },
         },
       );
+      // SPEC Art. 3.4: important mail records when it reached each local recipient.
+      await recordImportantDelivery(this.db, { raw: message.raw, fields, senderAccountId: message.submittedBy?.accountId ?? null, recipientAccountIds: inboxes.map((i) => i.account_id), at: now });
     }
 
     if (message.submittedBy) {

@@ -20,6 +20,7 @@ import { sessionsPlugin } from './plugins/sessions.js';
 import { defaultWebRoot, webAppPlugin } from './plugins/web-app.js';
 import { healthRoutes } from './routes/health/routes.js';
 import { sessionRoutes } from './routes/session/routes.js';
+import { webmailRoutes } from './routes/webmail.js';
 import { WebSessionStore } from './session-store.js';
 
 export async function buildApp(services: Services): Promise<FastifyInstance> {
@@ -47,6 +48,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       await api.register(sessionsPlugin, { store, secureCookies: config.http.secureCookies });
       await api.register(csrfPlugin);
       await api.register(sessionRoutes, { services, store });
+      await api.register(webmailRoutes, { services });
     },
     { prefix: '/api' },
   );

@@ -221,6 +221,51 @@ export interface SearchDocumentTable {
   tokenizer_version: number;
 }
 
+/**
+ * Important mail (SPEC Art. 3.4): one row per (Message-ID header, recipient account) of a
+ * message sent with `X-Govmail-Importance: confirm`. Read (已阅), done (已办), opened and replied
+ * are separate states, each with its time.
+ */
+export interface ImportantReceiptTable {
+  id: Generated<number>;
+  /** The Message-ID header, with its angle brackets. */
+  message_id: string;
+  /** The local account that submitted it; null for mail from outside (nobody sees the list then). */
+  sender_account_id: number | null;
+  recipient_account_id: number;
+  /** From `X-Govmail-Deadline`, when the sender set one. */
+  deadline: Millis | null;
+  delivered_at: Millis | null;
+  first_opened_at: Millis | null;
+  /** 已阅 */
+  read_confirmed_at: Millis | null;
+  /** 已办 */
+  done_at: Millis | null;
+  replied_at: Millis | null;
+  created_at: Millis;
+}
+
+/** Webmail settings of an account (the display name lives on the account). */
+export interface WebmailSettingsTable {
+  account_id: number;
+  signature_html: Generated<string>;
+  language: Generated<'zh-CN' | 'en'>;
+  auto_reply_enabled: Generated<Bool01>;
+  auto_reply_subject: Generated<string>;
+  auto_reply_body: Generated<string>;
+  /** ISO dates as the user gave them; null = open-ended. */
+  auto_reply_from: string | null;
+  auto_reply_until: string | null;
+  updated_at: Millis;
+}
+
+/** Senders (lower-case addresses) whose remote images an account always shows. */
+export interface RemoteImageSenderTable {
+  account_id: number;
+  sender: string;
+  created_at: Millis;
+}
+
 export interface Database {
   units: UnitTable;
   accounts: AccountTable;
@@ -236,6 +281,9 @@ export interface Database {
   web_sessions: WebSessionTable;
   settings: SettingTable;
   search_documents: SearchDocumentTable;
+  important_receipts: ImportantReceiptTable;
+  webmail_settings: WebmailSettingsTable;
+  remote_image_senders: RemoteImageSenderTable;
 }
 
 export type Unit = Selectable<UnitTable>;
@@ -247,4 +295,5 @@ export type MessageRow = Selectable<MessageTable>;
 export type NewMessageRow = Insertable<MessageTable>;
 export type AuditRow = Selectable<AuditLogTable>;
 export type OutboundRow = Selectable<OutboundQueueTable>;
+export type ImportantReceipt = Selectable<ImportantReceiptTable>;
 export type { ColumnType };

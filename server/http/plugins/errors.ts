@@ -7,6 +7,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ZodError } from 'zod';
 import { ApiError, type ErrorCode } from '../../../common/errors.js';
+import { MailError, type MailErrorCode } from '../../mail/errors.js';
 import { globalPlugin } from './global-plugin.js';
 
 /** Fastify and plugin errors with a 4xx status, by status. */
@@ -20,8 +21,24 @@ const CLIENT_ERRORS: Partial<Record<number, ErrorCode>> = {
   429: 'rate_limited',
 };
 
+/**
+ * Mail domain errors as the API answers them. NONEXISTENT is `not_found` whoever asks — the
+ * same answer for someone else's id as for no id at all. The domain's English texts stay in
+ * the log; people get the catalogue's (or the route's own, more specific) Chinese message.
+ */
+const MAIL_ERRORS: Record<MailErrorCode, ErrorCode> = {
+  NONEXISTENT: 'not_found',
+  ALREADYEXISTS: 'validation',
+  OVERQUOTA: 'mail.over_quota',
+  TOOBIG: 'payload_too_large',
+  CANNOT: 'bad_request',
+  INVALID_NAME: 'validation',
+  MODIFIED: 'bad_request',
+};
+
 export function toApiError(error: unknown): ApiError | null {
   if (error instanceof ApiError) return error;
+  if (error instanceof MailError) return new ApiError(MAIL_ERRORS[error.code], undefined, { cause: error });
   if (error instanceof ZodError) {
     return new ApiError('validation', undefined, { issues: error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) });
   }

@@ -1,0 +1,1 @@
+export { composeRequestSchema, sendResultSchema, type ComposeRequest, type SendResult } from '../../../../common/schemas/webmail.js';

@@ -1,0 +1,1 @@
+export { directoryEntrySchema, type DirectoryEntry } from '../../../../common/schemas/webmail.js';

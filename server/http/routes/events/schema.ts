@@ -1,0 +1,1 @@
+export { liveEventSchema, type LiveEvent } from '../../../../common/schemas/webmail.js';

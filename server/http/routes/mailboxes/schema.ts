@@ -1,0 +1,1 @@
+export { createMailboxSchema, mailboxViewSchema, renameMailboxSchema, type MailboxView } from '../../../../common/schemas/webmail.js';

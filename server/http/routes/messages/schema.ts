@@ -1,0 +1,13 @@
+export {
+  deleteMessagesSchema,
+  messageDetailQuerySchema,
+  messageDetailSchema,
+  messageListQuerySchema,
+  messagePageSchema,
+  messageSummarySchema,
+  moveMessagesSchema,
+  updateFlagsSchema,
+  type MessageDetail,
+  type MessagePage,
+  type MessageSummary,
+} from '../../../../common/schemas/webmail.js';

@@ -1,0 +1,1 @@
+export { confirmImportantSchema, receiptViewSchema, type ReceiptView } from '../../../../common/schemas/webmail.js';

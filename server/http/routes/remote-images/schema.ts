@@ -1,0 +1,1 @@
+export { allowRemoteImagesSchema } from '../../../../common/schemas/webmail.js';

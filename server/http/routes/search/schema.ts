@@ -1,0 +1,1 @@
+export { messagePageSchema, searchQuerySchema, type MessagePage, type SearchQuery } from '../../../../common/schemas/webmail.js';

@@ -1,0 +1,1 @@
+export { changePasswordSchema, settingsViewSchema, updateSettingsSchema, type SettingsView } from '../../../../common/schemas/webmail.js';

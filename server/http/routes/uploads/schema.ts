@@ -1,0 +1,1 @@
+export { uploadViewSchema, type UploadView } from '../../../../common/schemas/webmail.js';
