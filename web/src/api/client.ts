@@ -1,19 +1,68 @@
 /**
- * The typed API client: the only place in the web app that calls fetch. Responses are checked
- * against the shared schemas, and errors arrive as the shared coded `ApiError`.
+ * The typed API client: the only place in the web app that calls fetch (and XMLHttpRequest, for
+ * uploads, whose progress fetch cannot report). Responses are checked against the shared
+ * schemas, and errors arrive as the shared coded `ApiError`.
  *
  * The session cookie is HttpOnly (scripts never see it); the CSRF token from sign-in is kept
  * here in memory and sent with every state-changing request. After a reload `getSession()`
- * fetches it again.
+ * fetches it again. A 401 on any call (signed out elsewhere, idle timeout) is reported to the
+ * handler set with `onUnauthorized`, which takes the app back to the sign-in page.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ApiError, errorBodySchema, isErrorCode } from '../../../common/errors.js';
 import { healthViewSchema, type HealthView } from '../../../common/schemas/health.js';
 import { CSRF_HEADER, sessionViewSchema, type LoginRequest, type SessionView } from '../../../common/schemas/session.js';
+import {
+  directoryEntrySchema,
+  mailboxViewSchema,
+  messageDetailSchema,
+  messagePageSchema,
+  messageSummarySchema,
+  receiptViewSchema,
+  sendResultSchema,
+  settingsViewSchema,
+  uploadViewSchema,
+  type ComposeRequest,
+  type DirectoryEntry,
+  type MailboxView,
+  type MessageDetail,
+  type MessageListQuery,
+  type MessagePage,
+  type MessageSummary,
+  type ReceiptView,
+  type SendResult,
+  type SettingsView,
+  type UploadView,
+} from '../../../common/schemas/webmail.js';
 
 let csrfToken: string | null = null;
+let unauthorizedHandler: ((error: ApiError) => void) | null = null;
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+/** `path?a=1&b=2`, leaving out empty values. */
+function withQuery(path: string, query: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue;
+    params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+function isUnauthorized(error: ApiError): boolean {
+  return error.code === 'auth.required' || error.code === 'auth.session_expired';
+}
+
+function report(error: ApiError): ApiError {
+  if (isUnauthorized(error) && csrfToken !== null) {
+    csrfToken = null;
+    unauthorizedHandler?.(error);
+  }
+  return error;
+}
 
 async function call<S extends z.ZodType>(method: Method, path: string, schema: S | null, body?: unknown): Promise<z.output<S> | undefined> {
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -28,20 +77,21 @@ async function call<S extends z.ZodType>(method: Method, path: string, schema: S
     throw new ApiError('unavailable', undefined, { cause: err });
   }
 
-  if (!response.ok) throw await errorFrom(response);
+  if (!response.ok) throw report(await errorFrom(response.status, await response.json().catch(() => undefined)));
   if (response.status === 204 || schema === null) return undefined;
   const parsed = schema.safeParse(await response.json().catch(() => undefined));
   if (!parsed.success) throw new ApiError('internal', undefined, { cause: parsed.error });
   return parsed.data;
 }
 
-async function errorFrom(response: Response): Promise<ApiError> {
-  const parsed = errorBodySchema.safeParse(await response.json().catch(() => undefined));
+function errorFrom(status: number, body: unknown): ApiError {
+  const parsed = errorBodySchema.safeParse(body);
   if (parsed.success && isErrorCode(parsed.data.error.code)) {
     return new ApiError(parsed.data.error.code, parsed.data.error.message, { issues: parsed.data.error.issues });
   }
   // Not one of ours (a proxy's error page, say).
-  return new ApiError(response.status >= 500 ? 'unavailable' : 'bad_request');
+  if (status === 413) return new ApiError('payload_too_large');
+  return new ApiError(status >= 500 ? 'unavailable' : 'bad_request');
 }
 
 function required<T>(value: T | undefined): T {
@@ -49,7 +99,33 @@ function required<T>(value: T | undefined): T {
   return value;
 }
 
+const movedSchema = z.object({ moved: z.number() });
+const deletedSchema = z.object({ deleted: z.number() });
+const draftSavedSchema = z.object({ id: z.number().int() });
+
+export interface SearchParams {
+  q: string;
+  from?: string;
+  /** `YYYY-MM-DD`, a whole day in Asia/Shanghai. */
+  after?: string;
+  before?: string;
+  hasAttachment?: boolean;
+  mailboxId?: number;
+}
+
+export interface UploadHandle {
+  promise: Promise<UploadView>;
+  abort(): void;
+}
+
 export const api = {
+  /** Called once with the app's handler for "the session is gone". */
+  onUnauthorized(handler: ((error: ApiError) => void) | null): void {
+    unauthorizedHandler = handler;
+  },
+
+  // ── session ──────────────────────────────────────────────────────────────────────────
+
   /** The current session, or null when signed out. Other failures (session_expired …) throw. */
   async getSession(): Promise<SessionView | null> {
     try {
@@ -69,11 +145,132 @@ export const api = {
   },
 
   async logout(): Promise<void> {
-    await call('DELETE', '/api/session', null);
-    csrfToken = null;
+    const token = csrfToken;
+    try {
+      await call('DELETE', '/api/session', null);
+    } finally {
+      if (token === csrfToken) csrfToken = null;
+    }
   },
 
   async health(): Promise<HealthView> {
     return required(await call('GET', '/healthz', healthViewSchema));
+  },
+
+  // ── folders ──────────────────────────────────────────────────────────────────────────
+
+  async mailboxes(): Promise<MailboxView[]> {
+    return required(await call('GET', '/api/mailboxes', z.array(mailboxViewSchema)));
+  },
+  async createMailbox(name: string): Promise<MailboxView> {
+    return required(await call('POST', '/api/mailboxes', mailboxViewSchema, { name }));
+  },
+  async renameMailbox(id: number, name: string): Promise<MailboxView> {
+    return required(await call('PATCH', `/api/mailboxes/${id}`, mailboxViewSchema, { name }));
+  },
+  async deleteMailbox(id: number): Promise<void> {
+    await call('DELETE', `/api/mailboxes/${id}`, null);
+  },
+
+  // ── messages ─────────────────────────────────────────────────────────────────────────
+
+  async listMessages(mailboxId: number, query: MessageListQuery): Promise<MessagePage> {
+    return required(await call('GET', withQuery(`/api/mailboxes/${mailboxId}/messages`, { ...query }), messagePageSchema));
+  },
+  /** `peek`: do not mark it read (the app marks read itself, so a refetch never does). */
+  async message(id: number, options: { peek?: boolean; remoteImages?: boolean } = {}): Promise<MessageDetail> {
+    return required(await call('GET', withQuery(`/api/messages/${id}`, { peek: options.peek ? 1 : undefined, remoteImages: options.remoteImages ? 1 : undefined }), messageDetailSchema));
+  },
+  async updateFlags(id: number, flags: { seen?: boolean; flagged?: boolean }): Promise<MessageSummary> {
+    return required(await call('PATCH', `/api/messages/${id}`, messageSummarySchema, flags));
+  },
+  async moveMessages(ids: number[], mailboxId: number): Promise<number> {
+    return required(await call('POST', '/api/messages/move', movedSchema, { ids, mailboxId })).moved;
+  },
+  /** To 已删除; `permanent` (or already in 已删除) removes them for good. */
+  async deleteMessages(ids: number[], permanent = false): Promise<number> {
+    return required(await call('POST', '/api/messages/delete', deletedSchema, { ids, permanent })).deleted;
+  },
+  rawUrl(id: number): string {
+    return `/api/messages/${id}/raw`;
+  },
+  partUrl(id: number, part: string, inline = false): string {
+    return `/api/messages/${id}/parts/${encodeURIComponent(part)}${inline ? '?inline=1' : ''}`;
+  },
+
+  // ── important mail ───────────────────────────────────────────────────────────────────
+
+  async confirmImportant(id: number, kind: 'read' | 'done'): Promise<ReceiptView> {
+    return required(await call('POST', `/api/messages/${id}/confirm`, receiptViewSchema, { kind }));
+  },
+  async receipts(id: number): Promise<ReceiptView[]> {
+    return required(await call('GET', `/api/messages/${id}/receipts`, z.array(receiptViewSchema)));
+  },
+  async allowRemoteImages(sender: string): Promise<void> {
+    await call('POST', '/api/remote-images', null, { sender });
+  },
+
+  // ── writing ──────────────────────────────────────────────────────────────────────────
+
+  /** Uploads one attachment, reporting progress (0…1) as it goes. */
+  upload(file: File, onProgress: (fraction: number) => void): UploadHandle {
+    const xhr = new XMLHttpRequest();
+    const promise = new Promise<UploadView>((resolve, reject) => {
+      xhr.open('POST', '/api/uploads');
+      xhr.responseType = 'json';
+      xhr.setRequestHeader('accept', 'application/json');
+      if (csrfToken) xhr.setRequestHeader(CSRF_HEADER, csrfToken);
+      xhr.upload.addEventListener('progress', (event) => {
+        if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
+      });
+      xhr.addEventListener('load', () => {
+        if (xhr.status >= 200 && xhr.status < 300) {
+          const parsed = uploadViewSchema.safeParse(xhr.response);
+          if (parsed.success) {
+            onProgress(1);
+            resolve(parsed.data);
+          } else reject(new ApiError('internal', undefined, { cause: parsed.error }));
+        } else reject(report(errorFrom(xhr.status, xhr.response)));
+      });
+      xhr.addEventListener('error', () => reject(new ApiError('unavailable')));
+      xhr.addEventListener('abort', () => reject(new DOMException('upload cancelled', 'AbortError')));
+      const form = new FormData();
+      form.append('file', file, file.name);
+      xhr.send(form);
+    });
+    return { promise, abort: () => xhr.abort() };
+  },
+  /** Removes an upload the user took off again (best effort: unsent uploads expire anyway). */
+  async deleteUpload(id: string): Promise<void> {
+    await call('DELETE', `/api/uploads/${encodeURIComponent(id)}`, null);
+  },
+  async saveDraft(request: Partial<ComposeRequest>): Promise<number> {
+    return required(await call('POST', '/api/drafts', draftSavedSchema, request)).id;
+  },
+  async send(request: Partial<ComposeRequest>): Promise<SendResult> {
+    return required(await call('POST', '/api/send', sendResultSchema, request));
+  },
+
+  // ── search and directory ─────────────────────────────────────────────────────────────
+
+  async search(params: SearchParams, offset: number, limit: number): Promise<MessagePage> {
+    const { hasAttachment, ...rest } = params;
+    const query: Query = { ...rest, hasAttachment: hasAttachment === undefined ? undefined : hasAttachment ? 'true' : 'false', offset, limit };
+    return required(await call('GET', withQuery('/api/search', query), messagePageSchema));
+  },
+  async directory(q: string): Promise<DirectoryEntry[]> {
+    return required(await call('GET', withQuery('/api/directory', { q }), z.array(directoryEntrySchema)));
+  },
+
+  // ── settings ─────────────────────────────────────────────────────────────────────────
+
+  async settings(): Promise<SettingsView> {
+    return required(await call('GET', '/api/settings', settingsViewSchema));
+  },
+  async updateSettings(update: Partial<Pick<SettingsView, 'displayName' | 'signatureHtml' | 'autoReply' | 'language'>>): Promise<SettingsView> {
+    return required(await call('PATCH', '/api/settings', settingsViewSchema, update));
+  },
+  async changePassword(current: string, next: string): Promise<void> {
+    await call('POST', '/api/settings/password', null, { current, next });
   },
 };

@@ -1,6 +1,7 @@
 /**
  * A tiny i18n module: zh-CN first, English second. `t(key, { name })` fills `{name}`.
- * The choice is remembered in localStorage and reflected in <html lang>.
+ * The choice is remembered in localStorage and reflected in <html lang>; signed in, it is also
+ * kept in the account's settings (the settings page and the header switch save it).
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { ApiError } from '../../../common/errors.js';
@@ -13,8 +14,8 @@ export type { MessageKey };
 const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
 const STORAGE_KEY = 'govmail.locale';
 
-export function translate(locale: Locale, key: MessageKey, params: Record<string, string> = {}): string {
-  return DICTIONARIES[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole);
+export function translate(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
+  return DICTIONARIES[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])));
 }
 
 /** Text for an error shown to people: the server's zh-CN message, or the English for its code. */
@@ -31,10 +32,10 @@ function initialLocale(): Locale {
   }
 }
 
-interface I18n {
+export interface I18n {
   locale: Locale;
   setLocale(locale: Locale): void;
-  t(key: MessageKey, params?: Record<string, string>): string;
+  t(key: MessageKey, params?: Record<string, string | number>): string;
   errorText(error: unknown): string;
 }
 
