@@ -7,6 +7,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ZodError } from 'zod';
 import { ApiError, type ErrorCode } from '../../../common/errors.js';
+import { PolicyDenied } from '../../governance/policy.js';
 import { MailError, type MailErrorCode } from '../../mail/errors.js';
 import { globalPlugin } from './global-plugin.js';
 
@@ -38,6 +39,7 @@ const MAIL_ERRORS: Record<MailErrorCode, ErrorCode> = {
 
 export function toApiError(error: unknown): ApiError | null {
   if (error instanceof ApiError) return error;
+  if (error instanceof PolicyDenied) return new ApiError('forbidden', undefined, { cause: error });
   if (error instanceof MailError) return new ApiError(MAIL_ERRORS[error.code], undefined, { cause: error });
   if (error instanceof ZodError) {
     return new ApiError('validation', undefined, { issues: error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) });
