@@ -11,6 +11,7 @@ export type ImapResponseCode =
   | 'CANNOT'
   | 'CLIENTBUG'
   | 'EXPIRED'
+  | 'EXPUNGEISSUED'
   | 'INUSE'
   | 'LIMIT'
   | 'NONEXISTENT'

@@ -424,6 +424,8 @@ export class MailSelectedMailbox implements SelectedMailbox {
           if (!allowExpunge || expungeWithheld) {
             kept.push(change);
             expungeWithheld = true;
+            // Its flags no longer matter: the EXPUNGE that follows later says all there is.
+            flagChanges.delete(change.uid);
             break;
           }
           const index = binarySearch(this.uidList, change.uid);

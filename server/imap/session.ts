@@ -123,7 +123,7 @@ export interface SelectedMailbox {
   searchable(uids: readonly UidRange[]): AsyncIterable<MessageView & { fields: SearchableFields }>;
   /** Message UIDs matching a full-text query on a field, for SEARCH (null: no index, scan). */
   fullText(field: 'text' | 'body' | 'subject' | 'from' | 'to' | 'cc' | 'bcc', query: string): Promise<Set<number> | null>;
-  store(uids: readonly UidRange[], flags: string[], mode: 'set' | 'add' | 'remove', unchangedSince?: number): Promise<{ updated: { uid: number; flags: string[]; modseq: number }[]; modified: number[] }>;
+  store(uids: readonly UidRange[], flags: string[], mode: 'set' | 'add' | 'remove', unchangedSince?: number): Promise<{ updated: { uid: number; flags: string[]; modseq: number }[]; modified: number[]; matched: number }>;
   copy(uids: readonly UidRange[], target: string): Promise<CopyOutcomeView>;
   move(uids: readonly UidRange[], target: string): Promise<CopyOutcomeView>;
   expunge(uids?: readonly UidRange[]): Promise<number[]>;

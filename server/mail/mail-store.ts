@@ -77,6 +77,8 @@ export interface StoreFlagsOutcome {
   updated: { uid: number; modseq: number; flags: string[] }[];
   /** UIDs left alone because they changed since `unchangedSince` (the MODIFIED response code). */
   modified: number[];
+  /** How many of the requested messages exist (fewer than asked: some were expunged meanwhile). */
+  matched: number;
 }
 
 export interface CopyOutcome {
@@ -383,7 +385,7 @@ export class MailStore {
       const mailbox = await tx.selectFrom('mailboxes').selectAll().where('id', '=', request.mailboxId).where('account_id', '=', request.accountId).executeTakeFirst();
       if (!mailbox) throw new MailError('NONEXISTENT', 'Mailbox does not exist');
       const rows = await tx.selectFrom('messages').selectAll().where('mailbox_id', '=', mailbox.id).where(uidInRanges(request.uids)).orderBy('uid').execute();
-      const outcome: StoreFlagsOutcome = { updated: [], modified: [] };
+      const outcome: StoreFlagsOutcome = { updated: [], modified: [], matched: rows.length };
       const toChange: { row: MessageRow; flags: string[] }[] = [];
       for (const row of rows) {
         if (request.unchangedSince !== undefined && row.modseq > request.unchangedSince) {

@@ -446,11 +446,20 @@ describe('RFC 3501 §7.4.1: no EXPUNGE during FETCH, STORE or SEARCH (without UI
     const expungeB = await b.command('EXPUNGE');
     expect(expungeB.untagged).toEqual(['* 2 EXPUNGE']);
 
+    // RFC 2180 §4.1.2 / RFC 5530: the others' data comes, and the tagged answer says one is gone.
     const fetch = await a.command('FETCH 1:* (UID FLAGS)');
-    expect(fetch.status).toBe('OK');
+    expect(fetch.status).toBe('NO');
+    expect(fetch.tagged).toMatch(/ NO \[EXPUNGEISSUED\] /);
     expect(fetch.untagged.filter((l) => / EXPUNGE$/.test(l))).toEqual([]);
+    expect(fetch.untagged.filter((l) => / FETCH /.test(l))).toHaveLength(4);
     // Sequence numbers are still those of A's view: message 5 is still number 5.
     expect(fetch.untagged.some((l) => /^\* 5 FETCH \(UID 5 /.test(l))).toBe(true);
+    expect(fetch.untagged.some((l) => /^\* 2 FETCH/.test(l))).toBe(false);
+    // A FETCH of messages that all still exist is a plain OK.
+    expect((await a.command('FETCH 3:5 (UID)')).status).toBe('OK');
+    const storeGone = await a.command('STORE 2 +FLAGS (\\Flagged)');
+    expect(storeGone.status).toBe('NO');
+    expect(storeGone.tagged).toMatch(/ NO \[EXPUNGEISSUED\] /);
 
     const store = await a.command('STORE 3 +FLAGS (\\Flagged)');
     expect(store.untagged.filter((l) => / EXPUNGE$/.test(l))).toEqual([]);

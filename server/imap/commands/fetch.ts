@@ -88,7 +88,9 @@ async function runFetch(ctx: CommandContext): Promise<void> {
   const setsSeen = request.setsSeen && !mailbox.readOnly;
   if (set.uids.length === 0) return;
 
+  let found = 0;
   for await (const message of mailbox.messages(set.ranges)) {
+    found++;
     if (changedSince !== undefined && BigInt(message.modseq) <= changedSince) continue;
     const seq = mailbox.seqOf(message.uid);
     if (seq === undefined) continue;
@@ -111,6 +113,9 @@ async function runFetch(ctx: CommandContext): Promise<void> {
     parts.push(')\r\n');
     for (const part of parts) await ctx.write(part);
   }
+  // RFC 2180 §4.1.2 / RFC 5530: a message still in the client's view was expunged by another
+  // session, and a non-UID FETCH may not announce that yet: the data sent is all there is.
+  if (!ctx.byUid && found < set.uids.length) throw no('EXPUNGEISSUED', 'Some of the requested messages no longer exist');
 }
 
 export const fetch: CommandHandler = {

@@ -1,6 +1,6 @@
 /** RFC 3501 §6.4.6 STORE and RFC 7162 §3.1.3 UNCHANGEDSINCE / MODIFIED. */
 import type { CommandHandler } from '../command-context.js';
-import { bad } from '../imap-error.js';
+import { bad, no } from '../imap-error.js';
 import { resolveMessageSet, formatUidSet } from '../message-set.js';
 import { atomText, numberValue, type ImapValue } from '../wire/values.js';
 
@@ -45,5 +45,8 @@ export const store: CommandHandler = {
       const ids = ctx.byUid ? result.modified : result.modified.map((uid) => mailbox.seqOf(uid)!).filter(Boolean);
       ctx.okText = `[MODIFIED ${formatUidSet(ids)}] Conditional STORE failed for some messages`;
     }
+    // RFC 2180 §4.2.1 / RFC 5530: a message in the client's view was expunged by another session
+    // and that EXPUNGE may not be sent yet (non-UID command): say so instead of a silent OK.
+    if (!ctx.byUid && result.matched < set.uids.length) throw no('EXPUNGEISSUED', 'Some of the requested messages no longer exist');
   },
 };
