@@ -32,6 +32,16 @@ export const ERROR_CATALOGUE = {
   'mail.over_quota': { status: 409, message: '邮箱空间已满，请清理邮件后再试' },
   unsupported_media_type: { status: 415, message: '不支持的请求内容类型' },
   rate_limited: { status: 429, message: '操作过于频繁，请稍后再试' },
+  // onboarding (account life cycle, SPEC Art. 2)
+  /** The account (or application) is not in a state that allows this action (lifecycle.ts). */
+  'account.illegal_transition': { status: 409, message: '账号当前状态不允许此操作' },
+  /** The address (or another unique value) is already in use. */
+  conflict: { status: 409, message: '该值已被占用' },
+  /** Refused by an organisational rule (三员分立, password policy …); the message says which. */
+  'policy.refused': { status: 400, message: '不符合管理规定' },
+  /** An activation link that does not exist, was used, or was replaced. */
+  'activation.invalid': { status: 404, message: '激活链接无效或已使用，请联系单位信息管理员' },
+  'activation.expired': { status: 410, message: '激活链接已过期，请联系单位信息管理员重新发放' },
   internal: { status: 500, message: '服务器内部错误，请稍后再试' },
   unavailable: { status: 503, message: '服务暂时不可用，请稍后再试' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -15,6 +15,7 @@ import { AuditLog } from './governance/audit/audit-log.js';
 import { AuthService } from './auth/auth-service.js';
 import { DirectoryService } from './governance/directory/directory-service.js';
 import { DeliveryService } from './delivery/delivery-service.js';
+import { AccountLifecycle } from './governance/accounts/lifecycle.js';
 
 export interface Services {
   config: GovmailConfig;
@@ -28,6 +29,8 @@ export interface Services {
   auth: AuthService;
   directory: DirectoryService;
   delivery: DeliveryService;
+  /** Account life-cycle transitions (SPEC Art. 2, 3.6): the only writer of accounts.state. */
+  lifecycle: AccountLifecycle;
   close(): Promise<void>;
 }
 
@@ -42,6 +45,7 @@ export async function createServices(config: GovmailConfig, options: { logger?: 
   const auth = new AuthService(db, audit, clock, config.auth);
   const directory = new DirectoryService(db, mail, auth, audit, clock, { domains: config.domains, defaultQuotaBytes: config.defaultQuotaBytes });
   const delivery = new DeliveryService(db, mail, audit, clock, config.domains);
+  const lifecycle = new AccountLifecycle(db, audit, clock);
   return {
     config,
     logger,
@@ -54,6 +58,7 @@ export async function createServices(config: GovmailConfig, options: { logger?: 
     auth,
     directory,
     delivery,
+    lifecycle,
     close: () => db.destroy(),
   };
 }

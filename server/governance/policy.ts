@@ -122,3 +122,11 @@ export const ADMINISTRATOR_ROLES: readonly Role[] = ['unit_admin', 'dept_admin',
 export function isConsoleUser(roles: readonly Role[]): boolean {
   return roles.some((r) => r !== 'staff');
 }
+
+/** The actions `roles` may take on something at all (the console's menu; the server still asks `authorize` per object). */
+export function actionsFor(roles: readonly Role[]): PolicyAction[] {
+  return POLICY_ACTIONS.filter((action) => {
+    const rule: Partial<Record<Role, 'self' | 'subtree' | 'all'>> = RULES[action];
+    return roles.some((role) => rule[role] !== undefined);
+  });
+}

@@ -18,6 +18,7 @@ import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { securityHeadersPlugin } from './plugins/security-headers.js';
 import { sessionsPlugin } from './plugins/sessions.js';
 import { defaultWebRoot, webAppPlugin } from './plugins/web-app.js';
+import { consoleRoutes } from './routes/console/routes.js';
 import { healthRoutes } from './routes/health/routes.js';
 import { sessionRoutes } from './routes/session/routes.js';
 import { webmailRoutes } from './routes/webmail.js';
@@ -49,6 +50,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       await api.register(csrfPlugin);
       await api.register(sessionRoutes, { services, store });
       await api.register(webmailRoutes, { services });
+      await api.register(consoleRoutes, { services });
     },
     { prefix: '/api' },
   );

@@ -284,6 +284,11 @@ export interface Database {
   important_receipts: ImportantReceiptTable;
   webmail_settings: WebmailSettingsTable;
   remote_image_senders: RemoteImageSenderTable;
+  // onboarding (account life cycle, SPEC Art. 2)
+  account_applications: AccountApplicationTable;
+  account_state_history: AccountStateHistoryTable;
+  activation_tokens: ActivationTokenTable;
+  account_profiles: AccountProfileTable;
 }
 
 export type Unit = Selectable<UnitTable>;
@@ -297,3 +302,84 @@ export type AuditRow = Selectable<AuditLogTable>;
 export type OutboundRow = Selectable<OutboundQueueTable>;
 export type ImportantReceipt = Selectable<ImportantReceiptTable>;
 export type { ColumnType };
+
+// ── onboarding: account life cycle, SPEC Art. 2 (migration 2026-11-29-onboarding) ──────────
+
+/** An application's own states: the account states it passes through, plus its two ends. */
+export const APPLICATION_STATES = ['applied', 'approved', 'rejected', 'allocated'] as const;
+export type ApplicationState = (typeof APPLICATION_STATES)[number];
+
+/** A public application for an account (SPEC Art. 2.1–2.2). */
+export interface AccountApplicationTable {
+  id: Generated<number>;
+  /** What the applicant is given to look the application up; unique, unguessable. */
+  tracking_code: string;
+  state: ApplicationState;
+  display_name: string;
+  unit_id: number;
+  title: string;
+  work_id: string;
+  mobile: string;
+  reason: string;
+  /** File name of the uploaded work ID / unit certificate under <dataDir>/applications/. */
+  document_file: string | null;
+  /** MIME type found from the content's magic bytes (not the name). */
+  document_type: string | null;
+  document_name: string | null;
+  document_size: number | null;
+  regulation_version: string;
+  regulation_accepted_at: Millis;
+  reviewed_by: number | null;
+  reviewed_at: Millis | null;
+  reject_reason: string | null;
+  /** The account allocated for it. */
+  account_id: number | null;
+  ip: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+/** Every life-cycle transition of an account or application: who, when, why. */
+export interface AccountStateHistoryTable {
+  id: Generated<number>;
+  account_id: number | null;
+  application_id: number | null;
+  /** Null for the row that brought the subject into existence. */
+  from_state: string | null;
+  to_state: string;
+  action: string;
+  actor: string;
+  actor_account_id: number | null;
+  reason: string | null;
+  at: Millis;
+}
+
+/** One-time activation links (SPEC Art. 2.3); only the SHA-256 of the token is stored. */
+export interface ActivationTokenTable {
+  id: Generated<number>;
+  account_id: number;
+  token_hash: string;
+  issued_by: string;
+  created_at: Millis;
+  expires_at: Millis;
+  used_at: Millis | null;
+  revoked_at: Millis | null;
+}
+
+/** What activation checks and records beyond the account row. */
+export interface AccountProfileTable {
+  account_id: number;
+  work_id: string | null;
+  mobile: string | null;
+  /** SHA-256 of the ID-card number (bulk import): duplicates are found, the number is not kept. */
+  id_card_hash: string | null;
+  application_id: number | null;
+  /** Version of the regulation / acceptable-use statement accepted, and when. */
+  aup_version: string | null;
+  aup_accepted_at: Millis | null;
+  activated_at: Millis | null;
+  updated_at: Millis;
+}
+
+export type AccountApplication = Selectable<AccountApplicationTable>;
+export type AccountStateHistoryRow = Selectable<AccountStateHistoryTable>;

@@ -8,6 +8,8 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { ZodError } from 'zod';
 import { ApiError, type ErrorCode } from '../../../common/errors.js';
 import { PolicyDenied } from '../../governance/policy.js';
+import { IllegalTransition } from '../../governance/accounts/lifecycle.js';
+import { DirectoryError } from '../../governance/directory/directory-service.js';
 import { MailError, type MailErrorCode } from '../../mail/errors.js';
 import { globalPlugin } from './global-plugin.js';
 
@@ -37,9 +39,19 @@ const MAIL_ERRORS: Record<MailErrorCode, ErrorCode> = {
   MODIFIED: 'bad_request',
 };
 
+/** Directory (and onboarding) errors: their messages are written for people (zh-CN first). */
+const DIRECTORY_ERRORS: Record<DirectoryError['code'], ErrorCode> = {
+  NOT_FOUND: 'not_found',
+  CONFLICT: 'conflict',
+  INVALID: 'validation',
+  POLICY: 'policy.refused',
+};
+
 export function toApiError(error: unknown): ApiError | null {
   if (error instanceof ApiError) return error;
   if (error instanceof PolicyDenied) return new ApiError('forbidden', undefined, { cause: error });
+  if (error instanceof IllegalTransition) return new ApiError('account.illegal_transition', undefined, { cause: error });
+  if (error instanceof DirectoryError) return new ApiError(DIRECTORY_ERRORS[error.code], error.code === 'NOT_FOUND' ? undefined : error.message, { cause: error });
   if (error instanceof MailError) return new ApiError(MAIL_ERRORS[error.code], undefined, { cause: error });
   if (error instanceof ZodError) {
     return new ApiError('validation', undefined, { issues: error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) });

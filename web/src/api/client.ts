@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { ApiError, errorBodySchema, isErrorCode } from '../../../common/errors.js';
+import { consoleMeSchema, type ConsoleMe } from '../../../common/schemas/console.js';
 import { healthViewSchema, type HealthView } from '../../../common/schemas/health.js';
 import { CSRF_HEADER, sessionViewSchema, type LoginRequest, type SessionView } from '../../../common/schemas/session.js';
 import {
@@ -272,5 +273,11 @@ export const api = {
   },
   async changePassword(current: string, next: string): Promise<void> {
     await call('POST', '/api/settings/password', null, { current, next });
+  },
+
+  // ── console (onboarding) ───────────────────────────────────────────────────────────────
+
+  async consoleMe(): Promise<ConsoleMe> {
+    return required(await call('GET', '/api/console/me', consoleMeSchema));
   },
 };

@@ -236,6 +236,24 @@ export const en: Record<MessageKey, string> = {
   'common.close': 'Close',
   'common.retry': 'Retry',
   'common.loadFailed': 'Could not load',
+
+  // ── onboarding (NAME=onboarding: account life cycle, console shell) ──
+  'console.title': 'Admin console',
+  'console.link': 'Admin console',
+  'console.backToMail': 'Back to mail',
+  'console.noAccess': 'You have no access to the admin console',
+  'console.menu.label': 'Console menu',
+  'console.menu.home': 'Home',
+  'console.home.welcome': 'Hello, {name}',
+  'console.home.address': 'Address',
+  'console.home.unit': 'Unit',
+  'console.home.roles': 'Roles',
+  'console.role.staff': 'Staff',
+  'console.role.unit_admin': 'Unit administrator',
+  'console.role.dept_admin': 'Department administrator',
+  'console.role.security_officer': 'Security officer',
+  'console.role.auditor': 'Auditor',
+  // ── end onboarding ──
 };
 
 /** The server's error messages are zh-CN; in English the code decides the text. */
@@ -256,6 +274,11 @@ export const enErrors: Record<ErrorCode, string> = {
   'mail.over_quota': 'Your mailbox is full. Delete some messages and try again.',
   unsupported_media_type: 'Unsupported request type.',
   rate_limited: 'Too many attempts. Wait a minute and try again.',
+  'account.illegal_transition': 'The account is not in a state that allows this.',
+  conflict: 'This value is already in use.',
+  'policy.refused': 'Refused by an organisational rule.',
+  'activation.invalid': 'The activation link is not valid or was already used. Contact your unit administrator.',
+  'activation.expired': 'The activation link has expired. Ask your unit administrator for a new one.',
   internal: 'Something went wrong on the server. Try again later.',
   unavailable: 'The service cannot be reached. Check your connection and try again.',
 };

@@ -232,6 +232,24 @@ export const zhCN = {
   'common.close': '关闭',
   'common.retry': '重试',
   'common.loadFailed': '加载失败',
+
+  // ── onboarding (NAME=onboarding: account life cycle, console shell) ──
+  'console.title': '管理控制台',
+  'console.link': '管理控制台',
+  'console.backToMail': '返回邮箱',
+  'console.noAccess': '您没有使用管理控制台的权限',
+  'console.menu.label': '控制台菜单',
+  'console.menu.home': '首页',
+  'console.home.welcome': '{name}，您好',
+  'console.home.address': '邮箱地址',
+  'console.home.unit': '所在单位',
+  'console.home.roles': '角色',
+  'console.role.staff': '公务人员',
+  'console.role.unit_admin': '单位信息管理员',
+  'console.role.dept_admin': '市信息管理部门管理员',
+  'console.role.security_officer': '安全保密管理员',
+  'console.role.auditor': '安全审计员',
+  // ── end onboarding ──
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

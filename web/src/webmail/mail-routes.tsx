@@ -12,6 +12,8 @@ import { SearchView } from './search-view.js';
 
 const ComposePage = lazy(() => import('./compose-page.js'));
 const SettingsPage = lazy(() => import('./settings-page.js'));
+/** The governance console: its own chunk, never loaded by a webmail visit. */
+const ConsoleApp = lazy(() => import('../console/console-app.js'));
 
 function Loading({ children }: { children: ReactNode }) {
   const { t } = useI18n();
@@ -54,6 +56,14 @@ export function MailRoutes() {
           }
         />
       </Route>
+      <Route
+        path="/console/*"
+        element={
+          <Loading>
+            <ConsoleApp />
+          </Loading>
+        }
+      />
       <Route path="*" element={<Navigate to="/mail" replace />} />
     </Routes>
   );

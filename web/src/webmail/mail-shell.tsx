@@ -2,7 +2,7 @@
  * The signed-in frame: header (search, compose, language, account), the folder tree (a drawer
  * on a phone), live updates and the global shortcuts c (compose) and / (search).
  */
-import { EditOutlined, LogoutOutlined, MailOutlined, MenuOutlined, SettingOutlined, UserOutlined } from '@ant-design/icons';
+import { EditOutlined, LogoutOutlined, MailOutlined, MenuOutlined, SafetyCertificateOutlined, SettingOutlined, UserOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Button, Drawer, Dropdown, Input, Layout, type InputRef } from 'antd';
 import { useEffect, useRef, useState } from 'react';
@@ -101,6 +101,11 @@ export function MailShell() {
         </form>
         <div className="header-actions">
           {phone && <Button type="primary" shape="circle" icon={<EditOutlined />} aria-label={t('header.compose')} onClick={() => navigate('/compose')} />}
+          {session.account.roles.some((role) => role !== 'staff') && (
+            <Link to="/console" className="console-link" aria-label={t('console.link')}>
+              <SafetyCertificateOutlined /> {!phone && t('console.link')}
+            </Link>
+          )}
           {!phone && <LanguageSwitch onChange={(language) => void api.updateSettings({ language }).catch(() => undefined)} />}
           <Dropdown
             trigger={['click']}

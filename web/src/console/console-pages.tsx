@@ -1,0 +1,29 @@
+/**
+ * The console's pages, one line each. An entry appears in the side menu when the signed-in
+ * person may take its policy `action` (server/governance/policy.ts, delivered by
+ * `/api/console/me`); the server still authorises every request itself. Pages are lazy chunks:
+ * neither the webmail nor the console's first paint loads a page not opened.
+ *
+ * To add a page: write `pages/<name>-page.tsx` with a default export, add one line here and its
+ * menu label to the i18n dictionaries. `menu: false` routes a page without a menu entry (details).
+ */
+import { HomeOutlined } from '@ant-design/icons';
+import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
+import type { MessageKey } from '../i18n/index.js';
+
+export interface ConsolePage {
+  /** Under /console; `''` is the console's home. */
+  path: string;
+  label: MessageKey;
+  icon: ReactNode;
+  /** Policy action that makes the entry visible; null: every console user. */
+  action: string | null;
+  component: LazyExoticComponent<ComponentType>;
+  /** False: routed, not in the menu (a detail page). */
+  menu?: boolean;
+}
+
+export const CONSOLE_PAGES: ConsolePage[] = [
+  { path: '', label: 'console.menu.home', icon: <HomeOutlined />, action: null, component: lazy(() => import('./pages/home-page.js')) },
+];
+
