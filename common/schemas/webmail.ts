@@ -137,6 +137,12 @@ export const messageDetailQuerySchema = z.object({
 });
 export type MessageDetailQuery = z.infer<typeof messageDetailQuerySchema>;
 
+/** `GET /api/messages/:id/frame`: the HTML body as the reading pane's framed document. */
+export const messageFrameQuerySchema = z.object({
+  remoteImages: z.stringbool().default(false),
+  lang: z.enum(['zh-CN', 'en']).default('zh-CN'),
+});
+
 export const updateFlagsSchema = z.object({ seen: z.boolean().optional(), flagged: z.boolean().optional() });
 export const moveMessagesSchema = z.object({ ids: z.array(z.number().int()).min(1).max(1000), mailboxId: z.number().int() });
 export const deleteMessagesSchema = z.object({ ids: z.array(z.number().int()).min(1).max(1000), permanent: z.boolean().default(false) });

@@ -106,6 +106,8 @@ export const en: Record<MessageKey, string> = {
   'reader.toolbar': 'Message actions',
   'reader.external':
     'External mail: this message comes from outside the city government network. Check who sent it, be careful with links and attachments, and never give away your password or work information.',
+  'reader.openLinkTitle': 'Open this link from the message? Check where it really goes:',
+  'reader.openLink': 'Open in a new tab',
   'reader.remoteBlocked': 'Remote images in this message were blocked to protect your privacy.',
   'reader.showRemote': 'Show remote images',
   'reader.showRemoteAlways': 'Always show images from this sender',

@@ -103,6 +103,8 @@ export const zhCN = {
   'reader.editDraft': '继续编辑草稿',
   'reader.toolbar': '邮件操作',
   'reader.external': '外部邮件：此邮件来自市政务网以外的发件人。请核实发件人身份，谨慎打开链接和附件，切勿泄露账号密码或工作信息。',
+  'reader.openLinkTitle': '打开邮件中的链接？请确认链接的真实地址：',
+  'reader.openLink': '在新标签页中打开',
   'reader.remoteBlocked': '为保护隐私，已阻止此邮件中的远程图片。',
   'reader.showRemote': '显示远程图片',
   'reader.showRemoteAlways': '始终显示此发件人的图片',

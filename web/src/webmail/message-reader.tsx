@@ -144,6 +144,21 @@ export function MessageReader({ id, onBack, onRemoved }: Props) {
   const mine = data.from?.address.toLowerCase() === session.account.address.toLowerCase();
   const attachments = data.attachments.filter((a) => !a.inline);
 
+  // A link in the mail opens only after the reader has seen where it really goes (SPEC 4.2).
+  const openLink = (href: string) => {
+    if (!/^https?:/i.test(href)) return;
+    modal.confirm({
+      title: t('reader.openLinkTitle'),
+      content: <p className="open-link-target">{href}</p>,
+      okText: t('reader.openLink'),
+      cancelText: t('common.cancel'),
+      onOk: () => {
+        window.open(href, '_blank', 'noopener,noreferrer');
+      },
+    });
+  };
+  const frameUrl = data.html === null ? null : `/api/messages/${data.id}/frame?lang=${locale}${remoteOnce ? '&remoteImages=1' : ''}`;
+
   const remove = () => {
     if (inTrash) {
       modal.confirm({
@@ -323,7 +338,7 @@ export function MessageReader({ id, onBack, onRemoved }: Props) {
           />
         )}
 
-        <MailBody html={data.html} text={data.text} title={`${t('reader.bodyFrame')}：${data.subject}`} />
+        <MailBody frameUrl={frameUrl} text={data.text} title={`${t('reader.bodyFrame')}：${data.subject}`} onOpenLink={openLink} />
 
         {attachments.length > 0 && (
           <section className="attachments" aria-label={t('reader.attachments', { count: attachments.length })}>

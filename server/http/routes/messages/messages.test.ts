@@ -203,6 +203,37 @@ describe('/api/mailboxes/:id/messages and /api/messages', () => {
       expect(allowed.html).toContain('src="https://images.example.com/p.png"');
       expect((await a.post('/api/remote-images', { sender: 'not an address' })).statusCode).toBe(400);
     });
+
+    it('serves the HTML body as a framed document with its own CSP: styles kept, no script, remote images only once allowed', async () => {
+      const id = await deliverToA({
+        from: { name: '通报', address: 'notice@example.org' },
+        to: [a.account.address],
+        subject: '框架',
+        html: '<p style="color:#c00">红字通知</p><script>alert(1)</script><img src="https://img.example.org/x.png"><a href="https://example.org/">链接</a>',
+      });
+      const frame = await a.get(`/api/messages/${id}/frame?lang=zh-CN`);
+      expect(frame.statusCode).toBe(200);
+      expect(frame.headers['content-type']).toBe('text/html; charset=utf-8');
+      const csp = String(frame.headers['content-security-policy']);
+      expect(csp).toMatch(/^sandbox allow-same-origin; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; form-action 'none'/);
+      expect(csp).not.toContain('https:');
+      expect(frame.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(frame.body).toMatch(/^<!doctype html><html lang="zh-CN">/);
+      expect(frame.body).toContain('color:#c00');
+      expect(frame.body).toContain('红字通知');
+      expect(frame.body).not.toContain('<script');
+      expect(frame.body).not.toContain('img.example.org');
+
+      const remote = await a.get(`/api/messages/${id}/frame?remoteImages=1&lang=en`);
+      expect(String(remote.headers['content-security-policy'])).toContain("img-src 'self' data: https: http:");
+      expect(remote.body).toContain('src="https://img.example.org/x.png"');
+      expect(remote.body).toMatch(/^<!doctype html><html lang="en">/);
+
+      // Someone else's message: the same 404 as no message at all.
+      expect((await b.get(`/api/messages/${id}/frame`)).statusCode).toBe(404);
+      expect((await a.get('/api/messages/999999/frame')).statusCode).toBe(404);
+      expect((await a.get(`/api/messages/${id}/frame?lang=fr`)).statusCode).toBe(400);
+    });
   });
 
   describe('the corpus', () => {

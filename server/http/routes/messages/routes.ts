@@ -24,12 +24,14 @@ import { presentReceipt } from '../../presenters/receipt.js';
 import { parseInput } from '../../validate.js';
 import { contentDisposition, sandboxPartResponse } from '../../webmail/downloads.js';
 import { sanitizeMailHtml } from '../../webmail/html-policy.js';
+import { allowRemoteImagesInFrame, mailFrameDocument, mailFrameResponse } from '../../webmail/mail-frame.js';
 import { contentTypeOf, filenameOf, findContentPart, readMessageContent } from '../../webmail/message-content.js';
 import { idParam, ownedMailbox, ownedMessage, ownedMessages, type OwnedMessage } from '../../webmail/owned.js';
 import { isRecipientCopy } from '../../webmail/receipts.js';
 import {
   deleteMessagesSchema,
   messageDetailQuerySchema,
+  messageFrameQuerySchema,
   messageListQuerySchema,
   moveMessagesSchema,
   updateFlagsSchema,
@@ -99,18 +101,13 @@ export async function messageRoutes(app: FastifyInstance, { services }: { servic
     return { items: rows.map((r) => presentSummary(r, domains)), total, offset: query.offset };
   });
 
-  app.get<{ Params: { id: string } }>('/messages/:id', async (request): Promise<MessageDetail> => {
-    const { account } = sessionOf(request);
-    const query = parseInput(messageDetailQuerySchema, request.query);
-    const row = await ownedMessage(db, account.id, idParam(request.params.id));
-    const raw = await services.blobs.get(row.blob_hash);
-    const content = readMessageContent(raw);
-
+  /** The message's HTML, sanitised for this reader (remote images only when allowed). */
+  async function sanitizedBody(row: OwnedMessage, content: ReturnType<typeof readMessageContent>, remoteOnce: boolean) {
     const sender = row.from_address;
     const senderAllowed = sender
-      ? Boolean(await db.selectFrom('remote_image_senders').select('sender').where('account_id', '=', account.id).where('sender', '=', sender.toLowerCase()).executeTakeFirst())
+      ? Boolean(await db.selectFrom('remote_image_senders').select('sender').where('account_id', '=', row.account_id).where('sender', '=', sender.toLowerCase()).executeTakeFirst())
       : false;
-    const remoteImagesAllowed = query.remoteImages || senderAllowed;
+    const remoteImagesAllowed = remoteOnce || senderAllowed;
     const partOfCid = new Map(content.parts.filter((p) => p.contentId).map((p) => [p.contentId!, p.part]));
     const sanitized =
       content.html === null
@@ -122,6 +119,17 @@ export async function messageRoutes(app: FastifyInstance, { services }: { servic
               return part ? `/api/messages/${row.id}/parts/${encodeURIComponent(part)}?inline=1` : null;
             },
           });
+    return { sanitized, remoteImagesAllowed };
+  }
+
+  app.get<{ Params: { id: string } }>('/messages/:id', async (request): Promise<MessageDetail> => {
+    const { account } = sessionOf(request);
+    const query = parseInput(messageDetailQuerySchema, request.query);
+    const row = await ownedMessage(db, account.id, idParam(request.params.id));
+    const raw = await services.blobs.get(row.blob_hash);
+    const content = readMessageContent(raw);
+
+    const { sanitized, remoteImagesAllowed } = await sanitizedBody(row, content, query.remoteImages);
 
     if (!query.peek && row.seen === 0) {
       await setFlag(services, row, '\\Seen', true);
@@ -158,6 +166,18 @@ export async function messageRoutes(app: FastifyInstance, { services }: { servic
       receipt,
       deadline: content.deadline === null ? null : new Date(content.deadline).toISOString(),
     };
+  });
+
+  /** The HTML body as a document of its own for the reading pane's sandboxed frame (mail-frame.ts). */
+  app.get<{ Params: { id: string } }>('/messages/:id/frame', { onSend: mailFrameResponse }, async (request, reply) => {
+    const { account } = sessionOf(request);
+    const query = parseInput(messageFrameQuerySchema, request.query);
+    const row = await ownedMessage(db, account.id, idParam(request.params.id));
+    const content = readMessageContent(await services.blobs.get(row.blob_hash));
+    const { sanitized, remoteImagesAllowed } = await sanitizedBody(row, content, query.remoteImages);
+    allowRemoteImagesInFrame(request, remoteImagesAllowed);
+    reply.header('content-type', 'text/html; charset=utf-8');
+    return reply.send(mailFrameDocument(sanitized?.html ?? '', query.lang));
   });
 
   app.get<{ Params: { id: string } }>('/messages/:id/raw', { onSend: sandboxPartResponse }, async (request, reply) => {

@@ -1,6 +1,7 @@
 export {
   deleteMessagesSchema,
   messageDetailQuerySchema,
+  messageFrameQuerySchema,
   messageDetailSchema,
   messageListQuerySchema,
   messagePageSchema,
