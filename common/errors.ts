@@ -30,6 +30,10 @@ export const ERROR_CATALOGUE = {
   payload_too_large: { status: 413, message: '请求内容过大' },
   /** Storing the message (a sent copy, a draft, a move) would take the mailbox over its quota. */
   'mail.over_quota': { status: 409, message: '邮箱空间已满，请清理邮件后再试' },
+  /** The outbound content checks refused the message (SPEC 3.1–3.2); the message names the rule and, for classified content, the 机要 channel. */
+  'outbound.blocked': { status: 422, message: '邮件被内容安全策略拒绝发送' },
+  /** The outbound checks warned: show the issues and send again with `confirmWarnings: true`. */
+  'outbound.confirm_required': { status: 409, message: '邮件含有需要确认的内容，请确认后再发送' },
   unsupported_media_type: { status: 415, message: '不支持的请求内容类型' },
   rate_limited: { status: 429, message: '操作过于频繁，请稍后再试' },
   // onboarding (account life cycle, SPEC Art. 2)

@@ -44,8 +44,8 @@ export async function createServices(config: GovmailConfig, options: { logger?: 
   const audit = new AuditLog(db, clock);
   const auth = new AuthService(db, audit, clock, config.auth);
   const directory = new DirectoryService(db, mail, auth, audit, clock, { domains: config.domains, defaultQuotaBytes: config.defaultQuotaBytes });
-  const delivery = new DeliveryService(db, mail, audit, clock, config.domains);
   const lifecycle = new AccountLifecycle(db, audit, clock);
+  const delivery = new DeliveryService(db, mail, audit, clock, config.domains, config.outbound);
   return {
     config,
     logger,

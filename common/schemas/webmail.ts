@@ -187,10 +187,18 @@ export const composeRequestSchema = z.object({
   /** ISO 8601, for importance 'confirm'. */
   deadline: z.string().datetime({ offset: true }).optional(),
   inReplyTo: z.number().int().optional(),
+  /** Send although the outbound checks warned (the user saw `outbound.confirm_required` and confirmed). */
+  confirmWarnings: z.boolean().optional(),
 });
 export type ComposeRequest = z.infer<typeof composeRequestSchema>;
 
-export const sendResultSchema = z.object({ messageId: z.string(), sentId: z.number().int(), queuedExternal: z.number().int() });
+export const sendResultSchema = z.object({
+  messageId: z.string(),
+  sentId: z.number().int(),
+  queuedExternal: z.number().int(),
+  /** The outbound checks held the message for review: nothing goes out until a reviewer releases it. */
+  heldForReview: z.boolean().optional(),
+});
 export type SendResult = z.infer<typeof sendResultSchema>;
 
 export const searchQuerySchema = z.object({

@@ -125,6 +125,70 @@ export const configSchema = z.object({
     })
     .prefault({}),
 
+  /** Mail sent by our users: content rules (SPEC 3.1, 3.2), DKIM, and the queue sender that delivers to other domains. */
+  outbound: z
+    .object({
+      /**
+       * External domains that automatically forwarded mail may go to (SPEC 3.1: off unless the
+       * department allows a domain). A domain also allows its subdomains. Default none.
+       */
+      autoForwardAllowedDomains: z.array(z.string().min(1).toLowerCase()).default([]),
+      /** What a found resident ID-card number (valid GB 11643 check digit) does: off, warn, hold or block. Default warn. */
+      idCards: z.enum(['off', 'warn', 'hold', 'block']).default('warn'),
+      /** What mainland mobile numbers do. Default warn. */
+      mobiles: z.enum(['off', 'warn', 'hold', 'block']).default('warn'),
+      /**
+       * Distinct mobile numbers in one message before the mobile rule fires. Default 3: a list
+       * of people's numbers is personal data; the one number in a signature is not worth a warning.
+       */
+      mobilesMinCount: z.number().int().min(1).default(3),
+      /** The pointer to the classified (机要) channel shown when classified content is blocked. */
+      classifiedChannel: z.string().min(1).default('涉密信息请通过机要渠道（机要交通或涉密网络）传递，如有疑问请联系本单位保密员'),
+      /** DKIM selector used when `govmail dkim generate` is given none. Default `govmail`. */
+      dkimSelector: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).default('govmail'),
+      /** Run the queue sender on this node. Default true; tests and CLI-only processes turn it off. */
+      senderEnabled: z.boolean().default(true),
+      /**
+       * Send everything through this relay instead of looking up MX records (e.g. the city's
+       * gateway). Default none (direct delivery by MX).
+       */
+      smartHost: z
+        .object({
+          host: z.string().min(1),
+          port: port.default(25),
+          /** Implicit TLS (port 465). Default false: STARTTLS when offered. */
+          secure: z.boolean().default(false),
+          user: z.string().optional(),
+          password: z.string().optional(),
+        })
+        .optional(),
+      /** Port of remote MX hosts. Default 25 (tests point it at a local sink). */
+      remotePort: port.default(25),
+      /**
+       * Require a valid certificate when a remote server offers STARTTLS. Default false:
+       * opportunistic TLS (RFC 7435), as most MTAs do, so a self-signed peer still gets encrypted mail.
+       */
+      tlsRejectUnauthorized: z.boolean().default(false),
+      /** Refuse to send in clear when the peer offers no STARTTLS. Default false (opportunistic). */
+      requireTls: z.boolean().default(false),
+      /**
+       * Minutes to wait after each failed attempt; the last value repeats. Default 5, 10, 30 min,
+       * 1 h, 2 h, 4 h, then every 8 h — roughly exponential, as RFC 5321 §4.5.4.1 suggests.
+       */
+      retryScheduleMinutes: z.array(z.number().int().min(1)).min(1).default([5, 10, 30, 60, 120, 240, 480]),
+      /** Hours after which an undelivered message is given up and bounced. Default 120 (5 days). */
+      maxAgeHours: z.number().min(1).default(120),
+      /** Hours after which the sender is told once that delivery is delayed. Default 4. */
+      delayNoticeHours: z.number().min(0.1).default(4),
+      /** Seconds a node holds a claimed row; after that another node may retry it. Default 300. */
+      leaseSeconds: z.number().int().min(10).default(300),
+      /** Milliseconds between looks at the queue. Default 5000. */
+      pollIntervalMs: z.number().int().min(50).default(5000),
+      /** Connection and greeting timeout for remote servers, ms. Default 30000. */
+      connectTimeoutMs: z.number().int().min(100).default(30_000),
+    })
+    .prefault({}),
+
   /** Default mailbox quota for new accounts, bytes. Default 2 GiB. */
   defaultQuotaBytes: z.number().int().min(0).default(2 * 1024 * 1024 * 1024),
 

@@ -19,6 +19,9 @@ import { parseMessageFields, type MessageFields } from '../mail/message-fields.j
 import type { AuditLog } from '../governance/audit/audit-log.js';
 import { recordImportantDelivery } from '../governance/important-mail/receipts.js';
 import { RecipientResolver } from './recipients.js';
+import { OutboundGate } from './outbound/outbound-gate.js';
+import { OutboundPipeline, type OutboundPolicy } from './outbound/pipeline.js';
+import { configSchema } from '../config/schema.js';
 
 export interface IncomingMessage {
   envelopeFrom: string;
@@ -30,6 +33,12 @@ export interface IncomingMessage {
   protocol: 'smtp-mx' | 'smtp-submission' | 'web' | 'demo';
   /** INTERNALDATE of the stored copies; default now (imports and the demo set their own). */
   internalDate?: number;
+  /**
+   * Outbound content checks (SPEC 3.1–3.2) run on every SMTP submission and web send:
+   * `confirmedWarnings` — the web user confirmed the warnings; `releasedHold` — a reviewer
+   * released this held message (it was checked when submitted, so it is not checked again).
+   */
+  outbound?: { confirmedWarnings?: boolean; releasedHold?: number };
 }
 
 export interface DeliveryReport {
@@ -42,10 +51,15 @@ export interface DeliveryReport {
   dropped: string[];
   /** Accounts skipped because the message would take them over quota (a bounce is a later issue). */
   overQuota: number[];
+  /** Set when the outbound checks held the message for review: nothing was delivered or queued. */
+  heldForReview?: number;
+  /** Reasons of the outbound checks' warnings the message passed with. */
+  warnings?: string[];
 }
 
 export class DeliveryService {
   readonly resolver: RecipientResolver;
+  readonly outboundGate: OutboundGate;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -53,11 +67,33 @@ export class DeliveryService {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     localDomains: readonly string[],
+    outboundPolicy: OutboundPolicy = configSchema.parse({}).outbound,
   ) {
     this.resolver = new RecipientResolver(db, localDomains);
+    this.outboundGate = new OutboundGate(db, mail, audit, clock, new OutboundPipeline(db, outboundPolicy, (a) => this.resolver.isLocal(a)));
   }
 
-  async deliver(message: IncomingMessage): Promise<DeliveryReport> {
+  async deliver(incoming: IncomingMessage): Promise<DeliveryReport> {
+    let message = incoming;
+    let warnings: string[] | undefined;
+    // Outbound checks, before anything is stored (server/delivery/outbound/pipeline.ts).
+    if (message.submittedBy && (message.protocol === 'smtp-submission' || message.protocol === 'web') && message.outbound?.releasedHold === undefined) {
+      const outcome = await this.outboundGate.check({
+        envelopeFrom: message.envelopeFrom,
+        recipients: message.recipients,
+        raw: message.raw,
+        sender: message.submittedBy,
+        protocol: message.protocol,
+        remoteIp: message.remoteIp,
+        confirmedWarnings: message.outbound?.confirmedWarnings ?? false,
+      });
+      if (outcome.kind === 'held') {
+        const fields = await parseMessageFields(message.raw);
+        return { blobHash: '', size: message.raw.length, fields, deliveredTo: [], queuedFor: [], dropped: [], overQuota: [], heldForReview: outcome.holdId };
+      }
+      message = { ...message, raw: outcome.raw };
+      if (outcome.warnings.length > 0) warnings = outcome.warnings.map((w) => w.reason);
+    }
     const blobHash = await this.mail.blobs.put(message.raw);
     const fields = await parseMessageFields(message.raw);
 
@@ -125,9 +161,9 @@ export class DeliveryService {
         target: fields.messageId,
         ip: message.remoteIp,
         protocol: message.protocol,
-        details: { recipients: message.recipients.length, external: remote.length, size, blob: blobHash.slice(0, 16) },
+        details: { recipients: message.recipients.length, external: remote.length, size, blob: blobHash.slice(0, 16), ...(warnings ? { contentWarnings: warnings.length } : {}), ...(message.outbound?.releasedHold !== undefined ? { releasedHold: message.outbound.releasedHold } : {}) },
       });
     }
-    return { blobHash, size, fields, deliveredTo: [...accountIds], queuedFor: remote, dropped, overQuota };
+    return { blobHash, size, fields, deliveredTo: [...accountIds], queuedFor: remote, dropped, overQuota, ...(warnings ? { warnings } : {}) };
   }
 }

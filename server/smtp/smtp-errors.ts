@@ -24,5 +24,7 @@ export const smtpErrors = {
   emptyMessage: () => new SmtpError(554, '5.6.0', 'Empty message refused (邮件内容为空)'),
   authFailed: (message: string) => new SmtpError(535, '5.7.8', `Authentication failed: ${message}`),
   tooManyConnections: () => new SmtpError(421, '4.7.0', 'Too many connections from your address, try again later'),
+  /** The outbound content checks refused the message; the text names the rule and the 机要 channel. */
+  contentRefused: (reason: string) => new SmtpError(550, '5.7.1', `Message refused by content policy (邮件被内容安全策略拒绝): ${reason.replace(/[\r\n]+/g, ' ')}`),
   temporary: () => new SmtpError(451, '4.3.0', 'Temporary local error, please try again later (服务器临时错误)'),
 } as const;

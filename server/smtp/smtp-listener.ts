@@ -11,6 +11,7 @@ import { SMTPServer, type SMTPServerAddress, type SMTPServerAuthentication, type
 import type { Services } from '../services.js';
 import type { TlsMaterial } from '../platform/tls.js';
 import type { ListenerConfig } from '../config/schema.js';
+import { OutboundRefused } from '../delivery/outbound/outbound-refused.js';
 import { keepOwnEnhancedCodes } from './enhanced-codes.js';
 import { SmtpError, smtpErrors } from './smtp-errors.js';
 import { fromHeaderAddresses, hasHeader, newMessageId, normalizeLineEndings, prependHeaders, rfc5322Date, sanitizeHeaderValue } from './message-headers.js';
@@ -195,14 +196,24 @@ async function acceptMessage(services: Services, mode: SmtpMode, session: SMTPSe
   raw = prependHeaders(raw, [received_]);
 
   const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-  const report = await services.delivery.deliver({
-    envelopeFrom: mailFrom,
-    recipients,
-    raw,
-    submittedBy: user ? { accountId: user.accountId, address: user.address } : null,
-    remoteIp: session.remoteAddress ?? null,
-    protocol: mode === 'mx' ? 'smtp-mx' : 'smtp-submission',
-  });
+  const report = await services.delivery
+    .deliver({
+      envelopeFrom: mailFrom,
+      recipients,
+      raw,
+      submittedBy: user ? { accountId: user.accountId, address: user.address } : null,
+      remoteIp: session.remoteAddress ?? null,
+      protocol: mode === 'mx' ? 'smtp-mx' : 'smtp-submission',
+    })
+    .catch((err: unknown) => {
+      // Outbound content checks (SPEC 3.1–3.2): a block is a permanent refusal with its reason.
+      if (err instanceof OutboundRefused) throw smtpErrors.contentRefused(err.message);
+      throw err;
+    });
+  if (report.heldForReview !== undefined) {
+    services.logger.info({ mode, id: queueId, hold: report.heldForReview }, 'message held for review');
+    return `2.6.0 Held for review as ${report.heldForReview} (邮件已提交审核，审核通过后发出)`;
+  }
   services.logger.info({ mode, id: queueId, local: report.deliveredTo.length, queued: report.queuedFor.length, size: raw.length }, 'message accepted');
   return `2.6.0 Ok: queued as ${queueId}`;
 }

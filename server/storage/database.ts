@@ -156,13 +156,22 @@ export interface OutboundQueueTable {
   envelope_from: string;
   recipient: string;
   blob_hash: string;
-  status: 'queued' | 'sending' | 'sent' | 'failed';
+  /** `cancelled` (console) and the lease columns come with migration 2026-11-29-outbound. */
+  status: 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
   attempts: number;
   next_attempt_at: Millis;
   last_error: string | null;
   submitted_by: number | null;
   created_at: Millis;
   updated_at: Millis;
+  /** Node that claimed the row for an attempt, and until when (an expired lease is claimed again). */
+  lease_owner: string | null;
+  lease_until: Millis | null;
+  last_attempt_at: Millis | null;
+  /** When the sender was told the message is delayed (once). */
+  delay_notified_at: Millis | null;
+  /** When the row reached sent / failed / cancelled. */
+  finished_at: Millis | null;
 }
 
 export interface AuditLogTable {
@@ -289,6 +298,11 @@ export interface Database {
   account_state_history: AccountStateHistoryTable;
   activation_tokens: ActivationTokenTable;
   account_profiles: AccountProfileTable;
+  // outbound (issue 6: content rules, review queue, DKIM; migration 2026-11-29-outbound)
+  security_events: SecurityEventTable;
+  content_rules: ContentRuleTable;
+  outbound_holds: OutboundHoldTable;
+  dkim_keys: DkimKeyTable;
 }
 
 export type Unit = Selectable<UnitTable>;
@@ -383,3 +397,79 @@ export interface AccountProfileTable {
 
 export type AccountApplication = Selectable<AccountApplicationTable>;
 export type AccountStateHistoryRow = Selectable<AccountStateHistoryTable>;
+// ── outbound: content rules, security events, review queue, DKIM (migration 2026-11-29-outbound) ──
+
+/** A security-relevant event (classified content blocked, …), read by the incidents console. */
+export interface SecurityEventTable {
+  id: Generated<number>;
+  /** e.g. `outbound.classified_blocked`. */
+  kind: string;
+  account_id: number | null;
+  /** The account's address (kept when the account is gone). */
+  account: string | null;
+  /** The Message-ID header, with angle brackets. */
+  message_id: string | null;
+  /** JSON object: rule, markers, locations, recipients … never the mail's content. */
+  details: string;
+  at: Millis;
+}
+
+export const CONTENT_RULE_KINDS = ['keyword', 'regex', 'id_card', 'mobile'] as const;
+export type ContentRuleKind = (typeof CONTENT_RULE_KINDS)[number];
+export const CONTENT_RULE_ACTIONS = ['warn', 'hold', 'block'] as const;
+export type ContentRuleAction = (typeof CONTENT_RULE_ACTIONS)[number];
+
+/** A content rule of a unit (SPEC 3.1): applies to mail sent by people of the unit and its sub-units. */
+export interface ContentRuleTable {
+  id: Generated<number>;
+  /** null: every unit. */
+  unit_id: number | null;
+  name: string;
+  kind: ContentRuleKind;
+  /** The keyword or the regular expression; empty for id_card / mobile. */
+  pattern: string;
+  action: ContentRuleAction;
+  enabled: Bool01;
+  created_by: number | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+/** A submitted message held for review by the unit admin or the security officer. */
+export interface OutboundHoldTable {
+  id: Generated<number>;
+  status: 'pending' | 'released' | 'rejected';
+  envelope_from: string;
+  /** JSON array of envelope recipients. */
+  recipients: string;
+  blob_hash: string;
+  size: number;
+  submitted_by: number | null;
+  sender_unit_id: number | null;
+  protocol: string;
+  remote_ip: string | null;
+  message_id: string | null;
+  subject: string | null;
+  /** JSON array of the pipeline's findings. */
+  findings: string;
+  decided_by: number | null;
+  decided_at: Millis | null;
+  decision_reason: string | null;
+  created_at: Millis;
+}
+
+export interface DkimKeyTable {
+  id: Generated<number>;
+  domain: string;
+  selector: string;
+  /** PKCS#8 PEM. */
+  private_key_pem: string;
+  /** SubjectPublicKeyInfo DER, base64: the `p=` of the DNS record. */
+  public_key_b64: string;
+  active: Bool01;
+  created_at: Millis;
+}
+
+export type SecurityEvent = Selectable<SecurityEventTable>;
+export type ContentRule = Selectable<ContentRuleTable>;
+export type OutboundHold = Selectable<OutboundHoldTable>;

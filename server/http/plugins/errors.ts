@@ -11,6 +11,7 @@ import { PolicyDenied } from '../../governance/policy.js';
 import { IllegalTransition } from '../../governance/accounts/lifecycle.js';
 import { DirectoryError } from '../../governance/directory/directory-service.js';
 import { MailError, type MailErrorCode } from '../../mail/errors.js';
+import { OutboundRefused } from '../../delivery/outbound/outbound-refused.js';
 import { globalPlugin } from './global-plugin.js';
 
 /** Fastify and plugin errors with a 4xx status, by status. */
@@ -52,6 +53,11 @@ export function toApiError(error: unknown): ApiError | null {
   if (error instanceof PolicyDenied) return new ApiError('forbidden', undefined, { cause: error });
   if (error instanceof IllegalTransition) return new ApiError('account.illegal_transition', undefined, { cause: error });
   if (error instanceof DirectoryError) return new ApiError(DIRECTORY_ERRORS[error.code], error.code === 'NOT_FOUND' ? undefined : error.message, { cause: error });
+  if (error instanceof OutboundRefused) {
+    // Each finding is an issue; the sender's classification label is a field of the form.
+    const issues = error.findings.map((f) => ({ path: f.check === 'classification-label' ? 'classification' : f.check, message: f.reason }));
+    return new ApiError(error.kind === 'blocked' ? 'outbound.blocked' : 'outbound.confirm_required', error.message, { issues, cause: error });
+  }
   if (error instanceof MailError) return new ApiError(MAIL_ERRORS[error.code], undefined, { cause: error });
   if (error instanceof ZodError) {
     return new ApiError('validation', undefined, { issues: error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) });

@@ -54,8 +54,9 @@ export async function prepareOutgoing(services: Services, uploads: UploadStore, 
       else issues.push({ path: `${field}.${i}`, message: `邮件地址格式不正确：${text}` });
     });
   }
-  // SPEC 3.2: 涉密不上网 — state secrets never go onto an internet-connected system.
-  if (request.classification === '涉密') {
+  // SPEC 3.2: 涉密不上网 — state secrets never go onto an internet-connected system. A send is
+  // refused by the outbound checks (one path with SMTP, and a security event); a draft here.
+  if (request.classification === '涉密' && options.purpose === 'draft') {
     issues.push({ path: 'classification', message: '涉密信息严禁通过本邮件系统传输或存储，请通过机要渠道办理' });
   }
   if (request.importance === 'confirm' && request.deadline !== undefined && Number.isNaN(Date.parse(request.deadline))) {

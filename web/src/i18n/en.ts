@@ -274,6 +274,8 @@ export const enErrors: Record<ErrorCode, string> = {
   bad_request: 'The request could not be handled.',
   payload_too_large: 'The request is too large.',
   'mail.over_quota': 'Your mailbox is full. Delete some messages and try again.',
+  'outbound.blocked': 'The message was refused by the content security policy.',
+  'outbound.confirm_required': 'The message contains content that needs your confirmation before sending.',
   unsupported_media_type: 'Unsupported request type.',
   rate_limited: 'Too many attempts. Wait a minute and try again.',
   'account.illegal_transition': 'The account is not in a state that allows this.',

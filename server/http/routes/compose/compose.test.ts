@@ -154,8 +154,11 @@ describe('/api/send and /api/drafts', () => {
 
   it('refuses 涉密, unknown local recipients and malformed addresses, naming the field', async () => {
     const secret = await a.post('/api/send', { to: ['li.na@haining.gov.cn'], subject: '涉密', classification: '涉密' });
-    expect(secret.statusCode).toBe(400);
+    // refused by the outbound checks (server/delivery/outbound), the same path as SMTP submission
+    expect(secret.statusCode).toBe(422);
+    expect(secret.json().error.code).toBe('outbound.blocked');
     expect(secret.json().error.issues).toEqual([{ path: 'classification', message: expect.stringContaining('机要') }]);
+    expect((await a.post('/api/drafts', { subject: '涉密', classification: '涉密' })).statusCode).toBe(400);
     const unknown = await a.post('/api/send', { to: ['li.na@haining.gov.cn', 'nobody@haining.gov.cn'], subject: 'x' });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().error.issues).toEqual([{ path: 'to.1', message: '收件人不存在：nobody@haining.gov.cn' }]);

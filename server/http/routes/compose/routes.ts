@@ -84,15 +84,17 @@ export async function composeRoutes(app: FastifyInstance, { services, uploads }:
       submittedBy: { accountId: account.id, address: account.address },
       remoteIp: request.ip,
       protocol: 'web',
+      outbound: { confirmedWarnings: input.confirmWarnings === true },
     });
-    if (report.deliveredTo.length === 0 && report.queuedFor.length === 0) {
+    const held = report.heldForReview !== undefined;
+    if (!held && report.deliveredTo.length === 0 && report.queuedFor.length === 0) {
       throw new ApiError('bad_request', report.overQuota.length > 0 ? '邮件未能投递：收件人邮箱空间已满' : '邮件未能投递：没有可接收的收件人');
     }
 
     let sentId = 0;
     try {
       const prepared =
-        own === delivered
+        own === delivered && !held
           ? { blobHash: report.blobHash, size: report.size, fields: report.fields }
           : { blobHash: await services.blobs.put(own), size: own.length, fields: await parseMessageFields(own) };
       sentId = (await mail.append(prepared, { accountId: account.id, mailboxId: sent.id, flags: ['\\Seen'] })).value.messageRowId;
@@ -108,6 +110,6 @@ export async function composeRoutes(app: FastifyInstance, { services, uploads }:
       if (out.replied.importance === 'confirm' && out.replied.message_id) await markReplied(services.db, account.id, out.replied.message_id, services.clock.now());
     }
     for (const id of out.uploadIds) await uploads.remove(account.id, id);
-    return { messageId, sentId, queuedExternal: report.queuedFor.length };
+    return { messageId, sentId, queuedExternal: report.queuedFor.length, ...(held ? { heldForReview: true } : {}) };
   });
 }
