@@ -8,7 +8,7 @@ import type { Account } from '../storage/database.js';
 import type { MailChange } from '../mail/changes.js';
 import { MailError } from '../mail/errors.js';
 import { columnsToFlags } from '../mail/flags.js';
-import { iterateMessages, listUids, mailboxCounts } from '../mail/message-queries.js';
+import { iterateMessages, listUids, mailboxCounts, MESSAGE_SEARCH_COLUMNS, MESSAGE_VIEW_COLUMNS, type MessageViewRow } from '../mail/message-queries.js';
 import { claimRecent } from '../mail/recent.js';
 import { uidRangesOf, type UidRange } from '../mail/uid-ranges.js';
 import { isInbox } from '../mail/mailbox-names.js';
@@ -32,7 +32,7 @@ import type {
   SearchableFields,
   SelectedMailbox,
 } from './session.js';
-import type { MessageRow, Mailbox } from '../storage/database.js';
+import type { Mailbox } from '../storage/database.js';
 
 /** Mail-domain errors → IMAP response codes (RFC 5530). */
 function mapMailError(err: unknown): never {
@@ -269,7 +269,7 @@ export class MailSelectedMailbox implements SelectedMailbox {
     return [];
   }
 
-  private view(row: MessageRow): MessageView {
+  private view(row: MessageViewRow): MessageView {
     const blobs = this.services.blobs;
     // Raw bytes and the MIME tree are read at most once per message per command.
     let raw: Promise<Buffer> | undefined;
@@ -306,13 +306,13 @@ export class MailSelectedMailbox implements SelectedMailbox {
   }
 
   async *messages(uids: readonly UidRange[]): AsyncIterable<MessageView> {
-    for await (const row of iterateMessages(this.services.db, this.mailbox.id, uids)) yield this.view(row);
+    for await (const row of iterateMessages(this.services.db, this.mailbox.id, uids, MESSAGE_VIEW_COLUMNS)) yield this.view(row);
   }
 
   async *searchable(uids: readonly UidRange[]): AsyncIterable<MessageView & { fields: SearchableFields }> {
     const joinAddresses = (json: string) =>
       (JSON.parse(json) as { name: string; address: string }[]).map((a) => `${a.name} <${a.address}>`).join(', ');
-    for await (const row of iterateMessages(this.services.db, this.mailbox.id, uids)) {
+    for await (const row of iterateMessages(this.services.db, this.mailbox.id, uids, MESSAGE_SEARCH_COLUMNS)) {
       yield {
         ...this.view(row),
         fields: {

@@ -6,18 +6,37 @@ import type { Kysely } from 'kysely';
 import type { Database, MessageRow } from '../storage/database.js';
 import { uidInRanges, type UidRange } from './uid-ranges.js';
 
-export async function* iterateMessages(db: Kysely<Database>, mailboxId: number, ranges: readonly UidRange[], batchSize = 500): AsyncGenerator<MessageRow> {
+/** What a protocol needs to answer FLAGS, UID, sizes, dates and to read the body. */
+export const MESSAGE_VIEW_COLUMNS = ['id', 'uid', 'modseq', 'seen', 'answered', 'flagged', 'deleted', 'draft', 'keywords', 'internal_date', 'size', 'blob_hash'] as const;
+/** The view plus the stored header fields SEARCH matches without opening the message. */
+export const MESSAGE_SEARCH_COLUMNS = [...MESSAGE_VIEW_COLUMNS, 'subject', 'from_name', 'from_address', 'to_json', 'cc_json', 'sent_date'] as const;
+
+type MessageColumn = keyof MessageRow & string;
+export type MessageViewRow = Pick<MessageRow, (typeof MESSAGE_VIEW_COLUMNS)[number]>;
+
+/**
+ * The messages of a mailbox within UID ranges, ascending, in batches (a 100k-message FETCH never
+ * holds the mailbox in memory). Only the named columns are read: the wide list-view fields
+ * (preview, references, attachment names) would triple the bytes SQLite copies per row.
+ */
+export async function* iterateMessages<C extends MessageColumn>(
+  db: Kysely<Database>,
+  mailboxId: number,
+  ranges: readonly UidRange[],
+  columns: readonly C[],
+  batchSize = 500,
+): AsyncGenerator<Pick<MessageRow, C | 'uid'>> {
   let after = 0;
   for (;;) {
-    const rows = await db
+    const rows = (await db
       .selectFrom('messages')
-      .selectAll()
+      .select([...new Set<MessageColumn>([...columns, 'uid'])])
       .where('mailbox_id', '=', mailboxId)
       .where('uid', '>', after)
       .where(uidInRanges(ranges))
       .orderBy('uid')
       .limit(batchSize)
-      .execute();
+      .execute()) as Pick<MessageRow, C | 'uid'>[];
     for (const row of rows) yield row;
     if (rows.length < batchSize) return;
     after = rows[rows.length - 1]!.uid;
