@@ -18,6 +18,7 @@ import type { MailStore } from '../mail/mail-store.js';
 import { parseMessageFields, type MessageFields } from '../mail/message-fields.js';
 import type { AuditLog } from '../governance/audit/audit-log.js';
 import { recordImportantDelivery } from '../governance/important-mail/receipts.js';
+import { AutoResponder } from './auto-reply.js';
 import { RecipientResolver } from './recipients.js';
 import { OutboundGate } from './outbound/outbound-gate.js';
 import { OutboundPipeline, type OutboundPolicy } from './outbound/pipeline.js';
@@ -30,7 +31,8 @@ export interface IncomingMessage {
   /** Set for authenticated submission; null for mail from other servers. */
   submittedBy: { accountId: number; address: string } | null;
   remoteIp: string | null;
-  protocol: 'smtp-mx' | 'smtp-submission' | 'web' | 'demo';
+  /** `system`: mail govmail itself sends (out-of-office replies, notices). */
+  protocol: 'smtp-mx' | 'smtp-submission' | 'web' | 'demo' | 'system';
   /** INTERNALDATE of the stored copies; default now (imports and the demo set their own). */
   internalDate?: number;
   /**
@@ -60,6 +62,7 @@ export interface DeliveryReport {
 export class DeliveryService {
   readonly resolver: RecipientResolver;
   readonly outboundGate: OutboundGate;
+  private readonly autoResponder: AutoResponder;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -70,6 +73,7 @@ export class DeliveryService {
     outboundPolicy: OutboundPolicy = configSchema.parse({}).outbound,
   ) {
     this.resolver = new RecipientResolver(db, localDomains);
+    this.autoResponder = new AutoResponder(db, clock, ({ recipient, raw }) => this.deliver({ envelopeFrom: '', recipients: [recipient], raw, submittedBy: null, remoteIp: null, protocol: 'system' }));
     this.outboundGate = new OutboundGate(db, mail, audit, clock, new OutboundPipeline(db, outboundPolicy, (a) => this.resolver.isLocal(a)));
   }
 
@@ -98,6 +102,8 @@ export class DeliveryService {
     const fields = await parseMessageFields(message.raw);
 
     const accountIds = new Set<number>();
+    /** Reached as themselves or an alias, not through a list: the ones an out-of-office may answer. */
+    const directIds = new Set<number>();
     const remote: string[] = [];
     const dropped: string[] = [];
     for (const recipient of message.recipients) {
@@ -105,6 +111,7 @@ export class DeliveryService {
       if (resolution.kind === 'local') {
         if (resolution.accountIds.length === 0) dropped.push(recipient);
         for (const id of resolution.accountIds) accountIds.add(id);
+        if (resolution.via !== 'list') for (const id of resolution.accountIds) directIds.add(id);
       } else if (resolution.kind === 'remote') {
         remote.push(recipient.toLowerCase());
       } else {
@@ -164,6 +171,17 @@ export class DeliveryService {
         details: { recipients: message.recipients.length, external: remote.length, size, blob: blobHash.slice(0, 16), ...(warnings ? { contentWarnings: warnings.length } : {}), ...(message.outbound?.releasedHold !== undefined ? { releasedHold: message.outbound.releasedHold } : {}) },
       });
     }
+    if (inboxes.length > 0) await this.answerAbsences(message, fields, [...directIds].filter((id) => accountIds.has(id)));
     return { blobHash, size, fields, deliveredTo: [...accountIds], queuedFor: remote, dropped, overQuota, ...(warnings ? { warnings } : {}) };
+  }
+
+  /** Out-of-office replies (auto-reply.ts). The message is already stored: a failure here is recorded, never returned. */
+  private async answerAbsences(message: IncomingMessage, fields: MessageFields, directAccountIds: number[]): Promise<void> {
+    if (directAccountIds.length === 0) return;
+    try {
+      await this.autoResponder.respond({ envelopeFrom: message.envelopeFrom, raw: message.raw, fields, directAccountIds });
+    } catch (err) {
+      await this.audit.append({ actor: 'system', action: 'mail.auto_reply_failed', target: fields.messageId, outcome: 'failure', details: { error: String((err as Error).message ?? err).slice(0, 300) } });
+    }
   }
 }

@@ -25,7 +25,9 @@ export async function openDatabase(config: Pick<GovmailConfig, 'dataDir' | 'data
 }
 
 export async function migrate(db: Db): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  // Several features land migrations dated the same day in any order; each is independent of
+  // the others of its day, so one added later with an earlier name still runs.
+  const migrator = new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

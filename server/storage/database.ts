@@ -268,6 +268,14 @@ export interface WebmailSettingsTable {
   updated_at: Millis;
 }
 
+/** Out-of-office replies sent: one per sender per absence (RFC 3834 §2). */
+export interface AutoReplyLogTable {
+  account_id: number;
+  /** Lower-case address answered. */
+  sender: string;
+  sent_at: Millis;
+}
+
 /** Senders (lower-case addresses) whose remote images an account always shows. */
 export interface RemoteImageSenderTable {
   account_id: number;
@@ -293,6 +301,7 @@ export interface Database {
   important_receipts: ImportantReceiptTable;
   webmail_settings: WebmailSettingsTable;
   remote_image_senders: RemoteImageSenderTable;
+  auto_reply_log: AutoReplyLogTable;
   // onboarding (account life cycle, SPEC Art. 2)
   account_applications: AccountApplicationTable;
   account_state_history: AccountStateHistoryTable;

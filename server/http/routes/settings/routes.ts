@@ -2,8 +2,8 @@
  * `/api/settings`: display name, signature, language and the out-of-office reply; the password
  * change with the policy of SPEC Art. 4.1 explained.
  *
- * The out-of-office settings are stored here; sending the replies (once per sender per period,
- * never to lists or automatic mail) belongs to the delivery path and is not done yet.
+ * The out-of-office settings are stored here; the delivery path sends the replies (once per
+ * sender per absence, never to lists or automatic mail: server/delivery/auto-reply.ts).
  *
  * The password change verifies the current password through the authentication service, so a
  * stolen session guessing it runs into the same lockout as a login; the new one must pass the
