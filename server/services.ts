@@ -16,6 +16,8 @@ import { AuthService } from './auth/auth-service.js';
 import { DirectoryService } from './governance/directory/directory-service.js';
 import { DeliveryService } from './delivery/delivery-service.js';
 import { AccountLifecycle } from './governance/accounts/lifecycle.js';
+import { ApplicationDocuments } from './governance/accounts/application-documents.js';
+import { OnboardingService } from './governance/accounts/onboarding-service.js';
 
 export interface Services {
   config: GovmailConfig;
@@ -31,6 +33,8 @@ export interface Services {
   delivery: DeliveryService;
   /** Account life-cycle transitions (SPEC Art. 2, 3.6): the only writer of accounts.state. */
   lifecycle: AccountLifecycle;
+  /** Applications, review, allocation, activation links and activation (SPEC Art. 2). */
+  onboarding: OnboardingService;
   close(): Promise<void>;
 }
 
@@ -46,6 +50,7 @@ export async function createServices(config: GovmailConfig, options: { logger?: 
   const directory = new DirectoryService(db, mail, auth, audit, clock, { domains: config.domains, defaultQuotaBytes: config.defaultQuotaBytes });
   const lifecycle = new AccountLifecycle(db, audit, clock);
   const delivery = new DeliveryService(db, mail, audit, clock, config.domains, config.outbound);
+  const onboarding = new OnboardingService(db, directory, auth, lifecycle, audit, delivery, new ApplicationDocuments(path.join(config.dataDir, 'applications')), clock, config);
   return {
     config,
     logger,
@@ -59,6 +64,7 @@ export async function createServices(config: GovmailConfig, options: { logger?: 
     directory,
     delivery,
     lifecycle,
+    onboarding,
     close: () => db.destroy(),
   };
 }

@@ -189,6 +189,23 @@ export const configSchema = z.object({
     })
     .prefault({}),
 
+  /** Account applications and activation (SPEC Art. 2; NAME=onboarding). */
+  onboarding: z
+    .object({
+      /** Days an activation link stays valid. Default 7 (SPEC Art. 2.3). */
+      activationLinkDays: z.number().int().min(1).max(90).default(7),
+      /**
+       * Base URL people open activation links at, e.g. `https://mail.haining.gov.cn`. Default:
+       * `https://<hostname>`. The console also shows the link's path, which works on any host.
+       */
+      publicUrl: z.string().url().optional(),
+      /** Largest work-ID / unit-certificate scan accepted with an application, bytes. Default 5 MiB. */
+      maxDocumentBytes: z.number().int().min(1024).default(5 * 1024 * 1024),
+      /** Applications one network address may file per hour. Default 10. */
+      applicationsPerHour: z.number().int().min(1).default(10),
+    })
+    .prefault({}),
+
   /** Default mailbox quota for new accounts, bytes. Default 2 GiB. */
   defaultQuotaBytes: z.number().int().min(0).default(2 * 1024 * 1024 * 1024),
 

@@ -20,6 +20,7 @@ import { sessionsPlugin } from './plugins/sessions.js';
 import { defaultWebRoot, webAppPlugin } from './plugins/web-app.js';
 import { consoleRoutes } from './routes/console/routes.js';
 import { healthRoutes } from './routes/health/routes.js';
+import { onboardingRoutes } from './routes/onboarding.js';
 import { sessionRoutes } from './routes/session/routes.js';
 import { webmailRoutes } from './routes/webmail.js';
 import { WebSessionStore } from './session-store.js';
@@ -51,6 +52,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       await api.register(sessionRoutes, { services, store });
       await api.register(webmailRoutes, { services });
       await api.register(consoleRoutes, { services });
+      await api.register(onboardingRoutes, { services });
     },
     { prefix: '/api' },
   );

@@ -29,6 +29,8 @@ export interface ConsoleContext {
   can(action: PolicyAction, object: PolicyObject): boolean;
   /** Throws PolicyDenied (→ 403). */
   authorize(action: PolicyAction, object: PolicyObject): void;
+  /** Ids of the units whose objects the actor may take `action` on (for scoped lists in SQL). */
+  unitsWhere(action: PolicyAction): number[];
 }
 
 export async function consoleContext(request: FastifyRequest, services: Pick<Services, 'db'>): Promise<ConsoleContext> {
@@ -43,5 +45,6 @@ export async function consoleContext(request: FastifyRequest, services: Pick<Ser
     who: { address: account.address, accountId: account.id, ip: request.ip, via: 'web' },
     can: (action, object) => can(actor, action, object, tree),
     authorize: (action, object) => authorize(actor, action, object, tree),
+    unitsWhere: (action) => units.filter((u) => can(actor, action, { kind: 'unit', unitId: u.id }, tree)).map((u) => u.id),
   };
 }

@@ -9,6 +9,7 @@ import { ZodError } from 'zod';
 import { ApiError, type ErrorCode } from '../../../common/errors.js';
 import { PolicyDenied } from '../../governance/policy.js';
 import { IllegalTransition } from '../../governance/accounts/lifecycle.js';
+import { ActivationError, DocumentTypeError } from '../../governance/accounts/onboarding-service.js';
 import { DirectoryError } from '../../governance/directory/directory-service.js';
 import { MailError, type MailErrorCode } from '../../mail/errors.js';
 import { OutboundRefused } from '../../delivery/outbound/outbound-refused.js';
@@ -52,6 +53,11 @@ export function toApiError(error: unknown): ApiError | null {
   if (error instanceof ApiError) return error;
   if (error instanceof PolicyDenied) return new ApiError('forbidden', undefined, { cause: error });
   if (error instanceof IllegalTransition) return new ApiError('account.illegal_transition', undefined, { cause: error });
+  if (error instanceof ActivationError) {
+    if (error.code === 'work_id') return new ApiError('validation', '工作证号与分配记录不符', { issues: [{ path: 'workId', message: '工作证号与分配记录不符' }] });
+    return new ApiError(error.code === 'expired' ? 'activation.expired' : 'activation.invalid', undefined, { cause: error });
+  }
+  if (error instanceof DocumentTypeError) return new ApiError('unsupported_media_type', error.message, { issues: [{ path: 'document', message: error.message }] });
   if (error instanceof DirectoryError) return new ApiError(DIRECTORY_ERRORS[error.code], error.code === 'NOT_FOUND' ? undefined : error.message, { cause: error });
   if (error instanceof OutboundRefused) {
     // Each finding is an issue; the sender's classification label is a field of the form.
