@@ -27,6 +27,26 @@ export interface StartOptions {
   clock?: Clock;
 }
 
+/** How often blob files no row references (a crash between fsync and commit) are removed. */
+const ORPHAN_SWEEP_INTERVAL_MS = 6 * 60 * 60_000;
+
+/** First sweep a minute after start (not in the way of startup), then every few hours. */
+function scheduleOrphanSweep(services: Services): () => Promise<void> {
+  const sweep = () => {
+    const isReferenced = async (hash: string) => Boolean(await services.db.selectFrom('blobs').select('hash').where('hash', '=', hash).executeTakeFirst());
+    services.blobs.sweepOrphans(isReferenced).then(
+      (removed) => removed > 0 && services.logger.info({ removed }, 'orphan blob files removed'),
+      (err: unknown) => services.logger.error({ err }, 'orphan blob sweep failed'),
+    );
+  };
+  const first = setTimeout(sweep, 60_000).unref();
+  const every = setInterval(sweep, ORPHAN_SWEEP_INTERVAL_MS).unref();
+  return async () => {
+    clearTimeout(first);
+    clearInterval(every);
+  };
+}
+
 export async function startGovmail(config: GovmailConfig, options: StartOptions = {}): Promise<RunningGovmail> {
   const services = await createServices(config, options);
   const tls = await loadOrCreateTls({ dataDir: config.dataDir, hostname: config.hostname, certFile: config.tls.certFile, keyFile: config.tls.keyFile });
@@ -51,6 +71,7 @@ export async function startGovmail(config: GovmailConfig, options: StartOptions 
     stoppers.push(pop3s.close);
     const http = await listenHttp(services);
     stoppers.push(http.close);
+    stoppers.push(scheduleOrphanSweep(services));
 
     const running: RunningGovmail = {
       services,

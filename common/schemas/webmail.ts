@@ -108,6 +108,8 @@ export type AttachmentView = z.infer<typeof attachmentViewSchema>;
 
 export const messageDetailSchema = messageSummarySchema.extend({
   cc: z.array(addressSchema),
+  /** Only in the sender's own copy (已发送, 草稿箱); delivered copies carry no Bcc. */
+  bcc: z.array(addressSchema),
   replyTo: z.array(addressSchema),
   messageId: z.string().nullable(),
   inReplyTo: z.string().nullable(),

@@ -38,6 +38,8 @@ export interface MessageContent {
   parts: ContentPart[];
   /** An explicit Reply-To (empty when the message has none). */
   replyTo: AddressView[];
+  /** Bcc as written in the message: only a sender's own copy (已发送, 草稿箱) keeps it. */
+  bcc: AddressView[];
   /** X-Govmail-Deadline, epoch ms. */
   deadline: number | null;
 }
@@ -133,6 +135,7 @@ export function readMessageContent(raw: Buffer): MessageContent {
     parts,
     // The envelope puts From in Reply-To's place when there is none (RFC 3501 §7.4.2).
     replyTo: envelope && envelope.replyTo !== envelope.from ? addressViews(envelope.replyTo) : [],
+    bcc: envelope ? addressViews(envelope.bcc) : [],
     deadline: deadlineOf(raw),
   };
 }

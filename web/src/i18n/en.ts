@@ -80,6 +80,7 @@ export const en: Record<MessageKey, string> = {
   'reader.back': 'Back to list',
   'reader.from': 'From',
   'reader.to': 'To',
+  'reader.bcc': 'Bcc',
   'reader.cc': 'Cc',
   'reader.date': 'Date',
   'reader.replyTo': 'Reply to',

@@ -78,6 +78,7 @@ export const zhCN = {
   'reader.back': '返回列表',
   'reader.from': '发件人',
   'reader.to': '收件人',
+  'reader.bcc': '密送',
   'reader.cc': '抄送',
   'reader.date': '时间',
   'reader.replyTo': '回复至',

@@ -297,6 +297,14 @@ export function MessageReader({ id, onBack, onRemoved }: Props) {
                 </dd>
               </>
             )}
+            {data.bcc.length > 0 && (
+              <>
+                <dt>{t('reader.bcc')}</dt>
+                <dd>
+                  <AddressList values={data.bcc} />
+                </dd>
+              </>
+            )}
             {data.replyTo.length > 0 && data.replyTo.some((r) => r.address !== data.from?.address) && (
               <>
                 <dt>{t('reader.replyTo')}</dt>

@@ -68,6 +68,9 @@ describe('/api/send and /api/drafts', () => {
     const own = await simpleParser(await raw(a.account.id, sentId));
     expect(own.bcc && !Array.isArray(own.bcc) ? own.bcc.value.map((v) => v.address) : []).toEqual(['wang.fang@haining.gov.cn']);
     expect(own.messageId).toBe((await simpleParser(await raw(b.account.id, await newestMessageId(t, b.account.id)))).messageId);
+    // The reading pane shows the sender whom they sent a blind copy to; the recipients see no Bcc.
+    expect((await a.get(`/api/messages/${sentId}?peek=1`)).json().bcc).toEqual([expect.objectContaining({ address: 'wang.fang@haining.gov.cn' })]);
+    expect((await b.get(`/api/messages/${await newestMessageId(t, b.account.id)}?peek=1`)).json().bcc).toEqual([]);
   });
 
   it('writes the classification and important-mail headers, UTF-8 throughout', async () => {

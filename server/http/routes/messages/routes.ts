@@ -149,6 +149,7 @@ export async function messageRoutes(app: FastifyInstance, { services }: { servic
       ...presentSummary(row, domains),
       cc: parseAddresses(row.cc_json),
       replyTo: content.replyTo,
+      bcc: content.bcc,
       messageId: row.message_id,
       inReplyTo: row.in_reply_to,
       references: parseStringList(row.references_json),
