@@ -5,6 +5,7 @@
 import type { GovmailConfig } from './config/schema.js';
 import type { Clock } from './platform/clock.js';
 import type { Logger } from './platform/logger.js';
+import type { MailDnsResolver } from './delivery/outbound/queue-sender.js';
 import { loadOrCreateTls, type TlsMaterial } from './platform/tls.js';
 import { createServices, type Services } from './services.js';
 import { catchUpSearchIndex } from './mail/search/search-index.js';
@@ -25,6 +26,8 @@ export interface RunningGovmail {
 export interface StartOptions {
   logger?: Logger;
   clock?: Clock;
+  /** DNS for the outbound queue sender (tests resolve MX records to a local sink). */
+  mailDns?: MailDnsResolver;
 }
 
 /** How often blob files no row references (a crash between fsync and commit) are removed. */
@@ -72,6 +75,11 @@ export async function startGovmail(config: GovmailConfig, options: StartOptions 
     const http = await listenHttp(services);
     stoppers.push(http.close);
     stoppers.push(scheduleOrphanSweep(services));
+    // The outbound queue sender (several nodes may run it: rows are claimed with a lease).
+    if (config.outbound.senderEnabled) {
+      services.outboundSender.start();
+      stoppers.push(() => services.outboundSender.stop());
+    }
 
     const running: RunningGovmail = {
       services,

@@ -15,6 +15,8 @@ import { AuditLog } from './governance/audit/audit-log.js';
 import { AuthService } from './auth/auth-service.js';
 import { DirectoryService } from './governance/directory/directory-service.js';
 import { DeliveryService } from './delivery/delivery-service.js';
+import { DkimSigner } from './delivery/outbound/dkim.js';
+import { OutboundSender, type MailDnsResolver } from './delivery/outbound/queue-sender.js';
 import { AccountLifecycle } from './governance/accounts/lifecycle.js';
 import { ApplicationDocuments } from './governance/accounts/application-documents.js';
 import { OnboardingService } from './governance/accounts/onboarding-service.js';
@@ -31,6 +33,10 @@ export interface Services {
   auth: AuthService;
   directory: DirectoryService;
   delivery: DeliveryService;
+  /** DKIM keys and signing (issue 6). */
+  dkim: DkimSigner;
+  /** Drains the outbound queue; main.ts starts it when `outbound.senderEnabled`. */
+  outboundSender: OutboundSender;
   /** Account life-cycle transitions (SPEC Art. 2, 3.6): the only writer of accounts.state. */
   lifecycle: AccountLifecycle;
   /** Applications, review, allocation, activation links and activation (SPEC Art. 2). */
@@ -38,7 +44,7 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export async function createServices(config: GovmailConfig, options: { logger?: Logger; clock?: Clock } = {}): Promise<Services> {
+export async function createServices(config: GovmailConfig, options: { logger?: Logger; clock?: Clock; mailDns?: MailDnsResolver } = {}): Promise<Services> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const db = await openDatabase(config);
@@ -51,6 +57,8 @@ export async function createServices(config: GovmailConfig, options: { logger?: 
   const lifecycle = new AccountLifecycle(db, audit, clock);
   const delivery = new DeliveryService(db, mail, audit, clock, config.domains, config.outbound);
   const onboarding = new OnboardingService(db, directory, auth, lifecycle, audit, delivery, new ApplicationDocuments(path.join(config.dataDir, 'applications')), clock, config);
+  const dkim = new DkimSigner(db, clock);
+  const outboundSender = new OutboundSender({ db, mail, delivery, clock, logger: logger.child({ component: 'outbound' }), config, dkim, ...(options.mailDns ? { resolver: options.mailDns } : {}) });
   return {
     config,
     logger,
@@ -63,6 +71,8 @@ export async function createServices(config: GovmailConfig, options: { logger?: 
     auth,
     directory,
     delivery,
+    dkim,
+    outboundSender,
     lifecycle,
     onboarding,
     close: () => db.destroy(),

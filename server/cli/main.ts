@@ -11,6 +11,7 @@ import { seedDemoCity } from '../demo/seed.js';
 import { ROLES, type Role } from '../storage/database.js';
 import { CLI_ACTOR, describeError, fail, readStdin, withServices, type GlobalOptions } from './context.js';
 import { serve } from './serve.js';
+import { registerDkimCommands } from './dkim.js';
 
 const program = new Command();
 program
@@ -185,5 +186,7 @@ audit
       });
     }),
   );
+
+registerDkimCommands(program, action, globals);
 
 await program.parseAsync(process.argv);

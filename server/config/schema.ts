@@ -180,6 +180,8 @@ export const configSchema = z.object({
       maxAgeHours: z.number().min(1).default(120),
       /** Hours after which the sender is told once that delivery is delayed. Default 4. */
       delayNoticeHours: z.number().min(0.1).default(4),
+      /** Hours a sent, failed or cancelled row stays listed in the console before it is removed. Default 168 (7 days). */
+      finishedRetentionHours: z.number().min(0).default(168),
       /** Seconds a node holds a claimed row; after that another node may retry it. Default 300. */
       leaseSeconds: z.number().int().min(10).default(300),
       /** Milliseconds between looks at the queue. Default 5000. */

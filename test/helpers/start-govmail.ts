@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../server/config/load.js';
 import type { ConfigInput, GovmailConfig } from '../../server/config/schema.js';
-import { startGovmail, type RunningGovmail } from '../../server/main.js';
+import { startGovmail, type RunningGovmail, type StartOptions } from '../../server/main.js';
 import type { Services } from '../../server/services.js';
 import { BlobStore } from '../../server/storage/blob-store.js';
 import type { Account, MessageRow } from '../../server/storage/database.js';
@@ -36,6 +36,8 @@ export function testConfigOverrides(dataDir: string, overrides: ConfigInput = {}
     pop3: { ...overrides.pop3, plain: zero, tls: zero },
     http: { ...overrides.http, listen: zero },
     auth: { argon2MemoryKib: 1024, argon2Iterations: 1, ...overrides.auth },
+    // No test sends to the real internet: the queue sender runs only where a test turns it on.
+    outbound: { senderEnabled: false, ...overrides.outbound },
     logLevel: overrides.logLevel ?? 'silent',
   };
 }
@@ -71,6 +73,8 @@ export interface StartTestGovmailOptions {
   people?: readonly SeedPersonInput[];
   /** An existing data directory (kept on stop); default a new temporary one (removed on stop). */
   dataDir?: string;
+  /** Passed to startGovmail (clock, the outbound sender's DNS …). */
+  start?: StartOptions;
 }
 
 export async function startTestGovmail(options: StartTestGovmailOptions = {}): Promise<TestGovmail> {
@@ -80,7 +84,7 @@ export async function startTestGovmail(options: StartTestGovmailOptions = {}): P
   let config: GovmailConfig;
   try {
     config = loadConfig({ overrides: testConfigOverrides(dataDir, options.overrides), env: {} });
-    running = await startGovmail(config);
+    running = await startGovmail(config, options.start ?? {});
   } catch (err) {
     if (ownDir) rmSync(dataDir, { recursive: true, force: true });
     throw err;
