@@ -46,6 +46,9 @@ export const ERROR_CATALOGUE = {
   /** An activation link that does not exist, was used, or was replaced. */
   'activation.invalid': { status: 404, message: '激活链接无效或已使用，请联系单位信息管理员' },
   'activation.expired': { status: 410, message: '激活链接已过期，请联系单位信息管理员重新发放' },
+  // deactivation (SPEC Art. 3.6)
+  /** Completion refused: handover items neither done nor waived (the message names them). */
+  'deactivation.handover_incomplete': { status: 409, message: '交接事项尚未全部完成或豁免，不能注销' },
   internal: { status: 500, message: '服务器内部错误，请稍后再试' },
   unavailable: { status: 503, message: '服务暂时不可用，请稍后再试' },
 } as const satisfies Record<string, { status: number; message: string }>;

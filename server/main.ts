@@ -13,6 +13,7 @@ import { listenSmtp, type SmtpListener } from './smtp/smtp-listener.js';
 import { listenHttp } from './http/listen.js';
 import { listenImap } from './imap/server.js';
 import { listenPop3 } from './pop3/pop3-server.js';
+import { startPurgeJob } from './governance/accounts/deactivation.js';
 
 export interface RunningGovmail {
   services: Services;
@@ -80,6 +81,9 @@ export async function startGovmail(config: GovmailConfig, options: StartOptions 
       services.outboundSender.start();
       stoppers.push(() => services.outboundSender.stop());
     }
+    // SPEC Art. 3.6: deactivated accounts past their retention are purged (clock injectable).
+    const stopPurge = startPurgeJob(services.deactivation, config.deactivation.purgeIntervalMinutes * 60_000, (err) => services.logger.error({ err }, 'purge job failed'));
+    stoppers.push(async () => stopPurge());
 
     const running: RunningGovmail = {
       services,

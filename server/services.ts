@@ -20,6 +20,9 @@ import { OutboundSender, type MailDnsResolver } from './delivery/outbound/queue-
 import { AccountLifecycle } from './governance/accounts/lifecycle.js';
 import { ApplicationDocuments } from './governance/accounts/application-documents.js';
 import { OnboardingService } from './governance/accounts/onboarding-service.js';
+import { AccountAdministration } from './governance/accounts/administration.js';
+import { DeactivationService } from './governance/accounts/deactivation.js';
+import { MailboxExporter } from './governance/accounts/mailbox-export.js';
 
 export interface Services {
   config: GovmailConfig;
@@ -41,6 +44,10 @@ export interface Services {
   lifecycle: AccountLifecycle;
   /** Applications, review, allocation, activation links and activation (SPEC Art. 2). */
   onboarding: OnboardingService;
+  /** Lock/unlock, suspend/resume, transfer, quota (SPEC Art. 2, 3.6). */
+  administration: AccountAdministration;
+  /** Deactivation with its handover checklist, and the purge after retention (SPEC Art. 3.6). */
+  deactivation: DeactivationService;
   close(): Promise<void>;
 }
 
@@ -59,6 +66,9 @@ export async function createServices(config: GovmailConfig, options: { logger?: 
   const onboarding = new OnboardingService(db, directory, auth, lifecycle, audit, delivery, new ApplicationDocuments(path.join(config.dataDir, 'applications')), clock, config);
   const dkim = new DkimSigner(db, clock);
   const outboundSender = new OutboundSender({ db, mail, delivery, clock, logger: logger.child({ component: 'outbound' }), config, dkim, ...(options.mailDns ? { resolver: options.mailDns } : {}) });
+  const administration = new AccountAdministration(db, lifecycle, audit, clock);
+  const exporter = new MailboxExporter(db, blobs, clock, path.join(config.dataDir, 'exports'));
+  const deactivation = new DeactivationService(db, lifecycle, audit, mail, exporter, clock, config.deactivation);
   return {
     config,
     logger,
@@ -75,6 +85,8 @@ export async function createServices(config: GovmailConfig, options: { logger?: 
     outboundSender,
     lifecycle,
     onboarding,
+    administration,
+    deactivation,
     close: () => db.destroy(),
   };
 }

@@ -14,6 +14,7 @@ import type { GovmailConfig } from '../config/schema.js';
 import type { Clock } from '../platform/clock.js';
 import type { Account, Database } from '../storage/database.js';
 import type { AuditLog } from '../governance/audit/audit-log.js';
+import { signInAllowed } from '../governance/accounts/sign-in.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
 export type AuthProtocol = 'smtp' | 'imap' | 'pop3' | 'web' | 'cli';
@@ -136,7 +137,8 @@ export class AuthService {
     }
 
     if (account.state === 'pending_activation' || account.state === 'approved' || account.state === 'applied') return fail('not_activated');
-    if (account.state !== 'active') return fail('disabled', { state: account.state });
+    // Locked, suspended, deactivated … (governance/accounts/sign-in.ts: the one rule).
+    if (!(await signInAllowed(this.db, account))) return fail('disabled', { state: account.state });
 
     if (account.lockout_count > 0 || account.locked_until) {
       await this.db.updateTable('accounts').set({ lockout_count: 0, locked_until: null }).where('id', '=', account.id).execute();

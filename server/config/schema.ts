@@ -216,6 +216,24 @@ export const configSchema = z.object({
 
   /** Log level for pino. Default info. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  /** Deactivating accounts (SPEC Art. 3.6; NAME=deactivation). */
+  deactivation: z
+    .object({
+      /**
+       * Default handover window, days: after the account is disabled, mail to its address goes
+       * to the successor for this long (the console may set another per deactivation). Default 90.
+       */
+      handoverDays: z.number().int().min(1).max(3650).default(90),
+      /**
+       * Days a deactivated account is kept before the purge job deletes its mail and credentials.
+       * Default 180 (the Cybersecurity Law's six months). Risk: shorter loses evidence.
+       */
+      retentionDays: z.number().int().min(1).max(36500).default(180),
+      /** How often the purge job looks for accounts past their retention, minutes. Default 60. */
+      purgeIntervalMinutes: z.number().int().min(1).default(60),
+    })
+    .prefault({}),
 });
 
 export type GovmailConfig = z.infer<typeof configSchema>;

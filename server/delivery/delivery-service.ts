@@ -72,7 +72,7 @@ export class DeliveryService {
     localDomains: readonly string[],
     outboundPolicy: OutboundPolicy = configSchema.parse({}).outbound,
   ) {
-    this.resolver = new RecipientResolver(db, localDomains);
+    this.resolver = new RecipientResolver(db, localDomains, clock);
     this.autoResponder = new AutoResponder(db, clock, ({ recipient, raw }) => this.deliver({ envelopeFrom: '', recipients: [recipient], raw, submittedBy: null, remoteIp: null, protocol: 'system' }));
     this.outboundGate = new OutboundGate(db, mail, audit, clock, new OutboundPipeline(db, outboundPolicy, (a) => this.resolver.isLocal(a)));
   }

@@ -2,12 +2,18 @@
  * Resolves an envelope recipient to the accounts that receive it: an account, an alias of one,
  * or a distribution list (explicit members plus a unit's people, optionally with sub-units).
  * Only active (or handover) accounts receive mail; a list never delivers twice to one person.
+ *
+ * A deactivated address (SPEC Art. 3.6) resolves to its successor while the handover window is
+ * open (`via: 'handover'`), and is refused afterwards (`inactive-local`: SMTP answers 550 5.1.1
+ * naming the unit's contact). Lists never expand to a deactivated member.
  */
 import type { Kysely } from 'kysely';
+import { handoverTarget } from '../governance/accounts/deactivation.js';
+import { systemClock, type Clock } from '../platform/clock.js';
 import type { Database } from '../storage/database.js';
 
 export type Resolution =
-  | { kind: 'local'; accountIds: number[]; via: 'account' | 'alias' | 'list' }
+  | { kind: 'local'; accountIds: number[]; via: 'account' | 'alias' | 'list' | 'handover' }
   | { kind: 'unknown-local' }
   | { kind: 'inactive-local'; state: string }
   | { kind: 'remote'; domain: string };
@@ -18,7 +24,17 @@ export class RecipientResolver {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly localDomains: readonly string[],
+    private readonly clock: Clock = systemClock,
   ) {}
+
+  /** An account that does not receive: its successor during a handover window, else refused. */
+  private async notReceiving(account: { id: number; state: string }): Promise<Resolution> {
+    if (account.state === 'deactivated') {
+      const successor = await handoverTarget(this.db, account.id, this.clock.now());
+      if (successor !== null) return { kind: 'local', accountIds: [successor], via: 'handover' };
+    }
+    return { kind: 'inactive-local', state: account.state };
+  }
 
   isLocal(address: string): boolean {
     const domain = address.split('@').pop()?.toLowerCase() ?? '';
@@ -32,7 +48,7 @@ export class RecipientResolver {
 
     const account = await this.db.selectFrom('accounts').select(['id', 'state']).where('address', '=', address).executeTakeFirst();
     if (account) {
-      return RECEIVING_STATES.has(account.state) ? { kind: 'local', accountIds: [account.id], via: 'account' } : { kind: 'inactive-local', state: account.state };
+      return RECEIVING_STATES.has(account.state) ? { kind: 'local', accountIds: [account.id], via: 'account' } : this.notReceiving(account);
     }
     const alias = await this.db
       .selectFrom('aliases')
@@ -41,7 +57,7 @@ export class RecipientResolver {
       .where('aliases.address', '=', address)
       .executeTakeFirst();
     if (alias) {
-      return RECEIVING_STATES.has(alias.state) ? { kind: 'local', accountIds: [alias.id], via: 'alias' } : { kind: 'inactive-local', state: alias.state };
+      return RECEIVING_STATES.has(alias.state) ? { kind: 'local', accountIds: [alias.id], via: 'alias' } : this.notReceiving(alias);
     }
     const list = await this.db.selectFrom('distribution_lists').selectAll().where('address', '=', address).executeTakeFirst();
     if (list) {

@@ -19,6 +19,8 @@ import { securityHeadersPlugin } from './plugins/security-headers.js';
 import { sessionsPlugin } from './plugins/sessions.js';
 import { defaultWebRoot, webAppPlugin } from './plugins/web-app.js';
 import { consoleRoutes } from './routes/console/routes.js';
+import { consoleAccountAdminRoutes } from './routes/console-account-admin/routes.js';
+import { deactivationRoutes } from './routes/deactivation/routes.js';
 import { healthRoutes } from './routes/health/routes.js';
 import { onboardingRoutes } from './routes/onboarding.js';
 import { sessionRoutes } from './routes/session/routes.js';
@@ -53,6 +55,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       await api.register(webmailRoutes, { services });
       await api.register(consoleRoutes, { services });
       await api.register(onboardingRoutes, { services });
+      await api.register(consoleAccountAdminRoutes, { services });
+      await api.register(deactivationRoutes, { services });
     },
     { prefix: '/api' },
   );

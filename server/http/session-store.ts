@@ -9,6 +9,7 @@ import type { Clock } from '../platform/clock.js';
 import { randomToken, sha256Hex } from '../platform/crypto.js';
 import type { Db } from '../storage/connect.js';
 import type { Account } from '../storage/database.js';
+import { signInAllowed } from '../governance/accounts/sign-in.js';
 import { SESSION_TOUCH_INTERVAL_MS, USER_AGENT_MAX_CHARS } from './limits.js';
 
 export interface WebSession {
@@ -68,7 +69,7 @@ export class WebSessionStore {
       return { status: 'expired' };
     }
     // Suspended, deactivated, locked by an administrator …: the session ends with the account.
-    if (row.state !== 'active') {
+    if (!(await signInAllowed(this.db, row))) {
       await this.delete(tokenHash);
       return { status: 'none' };
     }

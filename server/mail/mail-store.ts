@@ -510,6 +510,30 @@ export class MailStore {
     return this.blobs.get(row.blob_hash);
   }
 
+  /**
+   * Deletes every mailbox and message of an account (SPEC Art. 3.6: the purge after the retention
+   * period), INBOX included. Blob references are released like any expunge, so a notice others
+   * still hold stays and a file nobody holds goes. Returns what went (for the audit row).
+   */
+  async purgeAccountMail(accountId: number): Promise<Result<{ mailboxes: number; messages: number; bytes: number; blobsReleased: number }>> {
+    return this.run(async (tx, released) => {
+      const mailboxes = await tx.selectFrom('mailboxes').selectAll().where('account_id', '=', accountId).execute();
+      const changes: MailChange[] = [];
+      let messages = 0;
+      let bytes = 0;
+      for (const mailbox of mailboxes) {
+        const rows = await tx.selectFrom('messages').selectAll().where('mailbox_id', '=', mailbox.id).execute();
+        messages += rows.length;
+        for (const row of rows) bytes += Number(row.size);
+        await this.removeMessages(tx, mailbox, rows, released, changes, false);
+        await tx.deleteFrom('mailboxes').where('id', '=', mailbox.id).execute();
+        changes.push({ kind: 'mailbox-deleted', accountId, mailboxId: mailbox.id, name: mailbox.name });
+      }
+      await tx.updateTable('accounts').set({ used_bytes: 0 }).where('id', '=', accountId).execute();
+      return { value: { mailboxes: mailboxes.length, messages, bytes, blobsReleased: released.length }, changes };
+    });
+  }
+
   async quota(accountId: number): Promise<{ usedBytes: number; quotaBytes: number }> {
     const row = await this.db.selectFrom('accounts').select(['used_bytes', 'quota_bytes']).where('id', '=', accountId).executeTakeFirstOrThrow();
     return { usedBytes: Number(row.used_bytes), quotaBytes: Number(row.quota_bytes) };

@@ -312,6 +312,10 @@ export interface Database {
   content_rules: ContentRuleTable;
   outbound_holds: OutboundHoldTable;
   dkim_keys: DkimKeyTable;
+  // deactivation (administer and deactivate, SPEC Art. 3.6)
+  account_deactivations: AccountDeactivationTable;
+  handover_waivers: HandoverWaiverTable;
+  mailbox_exports: MailboxExportTable;
 }
 
 export type Unit = Selectable<UnitTable>;
@@ -482,3 +486,65 @@ export interface DkimKeyTable {
 export type SecurityEvent = Selectable<SecurityEventTable>;
 export type ContentRule = Selectable<ContentRuleTable>;
 export type OutboundHold = Selectable<OutboundHoldTable>;
+
+// ── deactivation: administer and deactivate accounts, SPEC Art. 3.6 (migration 2026-11-29-deactivation) ──
+
+/** in_progress (handover) → completed (account deactivated) → purged; or cancelled. */
+export const DEACTIVATION_STATES = ['in_progress', 'completed', 'cancelled', 'purged'] as const;
+export type DeactivationState = (typeof DEACTIVATION_STATES)[number];
+
+/** One deactivation of an account and its handover (SPEC Art. 3.6). */
+export interface AccountDeactivationTable {
+  id: Generated<number>;
+  account_id: number;
+  state: DeactivationState;
+  /** The account's state when it was requested (only an active person signs in during handover). */
+  from_state: AccountState;
+  requested_by: string;
+  requested_by_account_id: number | null;
+  reason: string;
+  /** The active account that takes over the work and, for `forward_days`, the mail. */
+  successor_account_id: number | null;
+  /** Days after completion that mail to the address goes to the successor. */
+  forward_days: number | null;
+  /** Set at completion: completed_at + forward_days. */
+  forward_until: Millis | null;
+  completed_by: string | null;
+  completed_at: Millis | null;
+  /** Set at completion: completed_at + the retention period; the purge job runs after it. */
+  purge_after: Millis | null;
+  purged_at: Millis | null;
+  cancelled_at: Millis | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+/** A handover item waived by the department admin, with the written reason. */
+export interface HandoverWaiverTable {
+  deactivation_id: number;
+  /** important_mail | successor | forwarding | auto_reply | export */
+  item: string;
+  reason: string;
+  waived_by: string;
+  waived_by_account_id: number | null;
+  waived_at: Millis;
+}
+
+/** A finished export of a whole mailbox (mboxrd file under <dataDir>/exports/). */
+export interface MailboxExportTable {
+  id: Generated<number>;
+  account_id: number;
+  format: 'mbox';
+  /** File name under <dataDir>/exports; null once deleted (purge). */
+  file: string | null;
+  messages: number;
+  size: number;
+  sha256: string;
+  requested_by: string;
+  created_at: Millis;
+  downloaded_at: Millis | null;
+  deleted_at: Millis | null;
+}
+
+export type AccountDeactivation = Selectable<AccountDeactivationTable>;
+export type MailboxExport = Selectable<MailboxExportTable>;

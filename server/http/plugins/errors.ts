@@ -10,6 +10,7 @@ import { ApiError, type ErrorCode } from '../../../common/errors.js';
 import { PolicyDenied } from '../../governance/policy.js';
 import { IllegalTransition } from '../../governance/accounts/lifecycle.js';
 import { ActivationError, DocumentTypeError } from '../../governance/accounts/onboarding-service.js';
+import { HandoverIncomplete } from '../../governance/accounts/deactivation.js';
 import { DirectoryError } from '../../governance/directory/directory-service.js';
 import { MailError, type MailErrorCode } from '../../mail/errors.js';
 import { OutboundRefused } from '../../delivery/outbound/outbound-refused.js';
@@ -58,6 +59,9 @@ export function toApiError(error: unknown): ApiError | null {
     return new ApiError(error.code === 'expired' ? 'activation.expired' : 'activation.invalid', undefined, { cause: error });
   }
   if (error instanceof DocumentTypeError) return new ApiError('unsupported_media_type', error.message, { issues: [{ path: 'document', message: error.message }] });
+  if (error instanceof HandoverIncomplete) {
+    return new ApiError('deactivation.handover_incomplete', undefined, { cause: error, issues: error.items.map((item) => ({ path: item, message: '未完成' })) });
+  }
   if (error instanceof DirectoryError) return new ApiError(DIRECTORY_ERRORS[error.code], error.code === 'NOT_FOUND' ? undefined : error.message, { cause: error });
   if (error instanceof OutboundRefused) {
     // Each finding is an issue; the sender's classification label is a field of the form.
