@@ -104,6 +104,8 @@ export class DeliveryService {
     const accountIds = new Set<number>();
     /** Reached as themselves or an alias, not through a list: the ones an out-of-office may answer. */
     const directIds = new Set<number>();
+    /** Deactivated accounts whose mail went to a successor: their own out-of-office answers. */
+    const handoverFrom = new Set<number>();
     const remote: string[] = [];
     const dropped: string[] = [];
     for (const recipient of message.recipients) {
@@ -111,7 +113,9 @@ export class DeliveryService {
       if (resolution.kind === 'local') {
         if (resolution.accountIds.length === 0) dropped.push(recipient);
         for (const id of resolution.accountIds) accountIds.add(id);
-        if (resolution.via !== 'list') for (const id of resolution.accountIds) directIds.add(id);
+        // A deactivated address in its handover window: the person's own auto-reply answers (SPEC 3.6).
+        if (resolution.via === 'handover' && resolution.handoverFrom !== undefined) handoverFrom.add(resolution.handoverFrom);
+        else if (resolution.via !== 'list') for (const id of resolution.accountIds) directIds.add(id);
       } else if (resolution.kind === 'remote') {
         remote.push(recipient.toLowerCase());
       } else {
@@ -171,7 +175,7 @@ export class DeliveryService {
         details: { recipients: message.recipients.length, external: remote.length, size, blob: blobHash.slice(0, 16), ...(warnings ? { contentWarnings: warnings.length } : {}), ...(message.outbound?.releasedHold !== undefined ? { releasedHold: message.outbound.releasedHold } : {}) },
       });
     }
-    if (inboxes.length > 0) await this.answerAbsences(message, fields, [...directIds].filter((id) => accountIds.has(id)));
+    if (inboxes.length > 0) await this.answerAbsences(message, fields, [...[...directIds].filter((id) => accountIds.has(id)), ...handoverFrom]);
     return { blobHash, size, fields, deliveredTo: [...accountIds], queuedFor: remote, dropped, overQuota, ...(warnings ? { warnings } : {}) };
   }
 

@@ -13,7 +13,8 @@ import { systemClock, type Clock } from '../platform/clock.js';
 import type { Database } from '../storage/database.js';
 
 export type Resolution =
-  | { kind: 'local'; accountIds: number[]; via: 'account' | 'alias' | 'list' | 'handover' }
+  /** `handover`: a deactivated address whose mail goes to its successor; `handoverFrom` is the deactivated account. */
+  | { kind: 'local'; accountIds: number[]; via: 'account' | 'alias' | 'list' | 'handover'; handoverFrom?: number }
   | { kind: 'unknown-local' }
   | { kind: 'inactive-local'; state: string }
   | { kind: 'remote'; domain: string };
@@ -31,7 +32,7 @@ export class RecipientResolver {
   private async notReceiving(account: { id: number; state: string }): Promise<Resolution> {
     if (account.state === 'deactivated') {
       const successor = await handoverTarget(this.db, account.id, this.clock.now());
-      if (successor !== null) return { kind: 'local', accountIds: [successor], via: 'handover' };
+      if (successor !== null) return { kind: 'local', accountIds: [successor], via: 'handover', handoverFrom: account.id };
     }
     return { kind: 'inactive-local', state: account.state };
   }

@@ -175,9 +175,13 @@ describe('handover checklist and completion', () => {
     const web = await t.app.inject({ method: 'POST', url: '/api/session', payload: { address: 'liuyang@haining.gov.cn', password: TEST_PASSWORD } });
     expect(web.json().error.code).toBe('auth.disabled');
 
-    expect(await t.services.delivery.resolver.resolve('liuyang@haining.gov.cn')).toEqual({ kind: 'local', accountIds: [ids.zhoumin], via: 'handover' });
+    expect(await t.services.delivery.resolver.resolve('liuyang@haining.gov.cn')).toEqual({ kind: 'local', accountIds: [ids.zhoumin], via: 'handover', handoverFrom: ids.liuyang });
     const report = await deliver(t, await buildMail({ to: ['liuyang@haining.gov.cn'], subject: '给刘洋的工作函', text: '请处理' }), ['liuyang@haining.gov.cn']);
     expect(report.deliveredTo).toEqual([ids.zhoumin]);
+    // The person's own out-of-office reply still answers the sender (once).
+    const replies = await t.services.db.selectFrom('outbound_queue').select(['recipient', 'blob_hash']).where('recipient', '=', 'someone@example.com').execute();
+    expect(replies).toHaveLength(1);
+    expect((await t.services.blobs.get(replies[0]!.blob_hash)).toString('utf8')).toContain('liuyang@haining.gov.cn');
     clock.advance(30 * DAY + 1);
     expect(await t.services.delivery.resolver.resolve('liuyang@haining.gov.cn')).toEqual({ kind: 'inactive-local', state: 'deactivated' });
 
