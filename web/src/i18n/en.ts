@@ -284,6 +284,7 @@ export const enErrors: Record<ErrorCode, string> = {
   'policy.refused': 'Refused by an organisational rule.',
   'activation.invalid': 'The activation link is not valid or was already used. Contact your unit administrator.',
   'activation.expired': 'The activation link has expired. Ask your unit administrator for a new one.',
+  'deactivation.handover_incomplete': 'The handover is not complete: every item must be done or waived first.',
   internal: 'Something went wrong on the server. Try again later.',
   unavailable: 'The service cannot be reached. Check your connection and try again.',
 };
