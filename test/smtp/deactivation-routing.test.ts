@@ -24,7 +24,7 @@ async function actorFor(address: string): Promise<AdminActor> {
 }
 
 beforeAll(async () => {
-  gm = await startTestGovmail({ clock, people: [{ address: 'admin@haining.gov.cn', displayName: '管理员', roles: ['dept_admin'] }] });
+  gm = await startTestGovmail({ start: { clock }, people: [{ address: 'admin@haining.gov.cn', displayName: '管理员', roles: ['dept_admin'] }] });
   await gm.services.directory.createUnit({ code: 'czj', name: '财政局', parentCode: 'hn', contactAddress: 'czj-office@haining.gov.cn' }, SYSTEM_ACTOR);
   await gm.addPerson({ address: 'liuyang@haining.gov.cn', displayName: '刘洋', unitCode: 'czj' });
   await gm.addPerson({ address: 'zhoumin@haining.gov.cn', displayName: '周敏', unitCode: 'czj' });
