@@ -309,7 +309,12 @@ export class MailSelectedMailbox implements SelectedMailbox {
     for await (const row of iterateMessages(this.services.db, this.mailbox.id, uids, MESSAGE_VIEW_COLUMNS)) yield this.view(row);
   }
 
-  async *searchable(uids: readonly UidRange[]): AsyncIterable<MessageView & { fields: SearchableFields }> {
+  async *searchable(uids: readonly UidRange[], options: { fields: boolean }): AsyncIterable<MessageView & { fields: SearchableFields }> {
+    if (!options.fields) {
+      const none: SearchableFields = { subject: '', from: '', to: '', cc: '', sentDate: null };
+      for await (const row of iterateMessages(this.services.db, this.mailbox.id, uids, MESSAGE_VIEW_COLUMNS)) yield { ...this.view(row), fields: none };
+      return;
+    }
     const joinAddresses = (json: string) =>
       (JSON.parse(json) as { name: string; address: string }[]).map((a) => `${a.name} <${a.address}>`).join(', ');
     for await (const row of iterateMessages(this.services.db, this.mailbox.id, uids, MESSAGE_SEARCH_COLUMNS)) {

@@ -120,7 +120,8 @@ export interface SelectedMailbox {
   firstUnseenSeq(): Promise<number | null>;
   permanentKeywords(): Promise<string[]>;
   messages(uids: readonly UidRange[]): AsyncIterable<MessageView>;
-  searchable(uids: readonly UidRange[]): AsyncIterable<MessageView & { fields: SearchableFields }>;
+  /** `fields: false`: the header fields are left empty (the search reads none of them). */
+  searchable(uids: readonly UidRange[], options: { fields: boolean }): AsyncIterable<MessageView & { fields: SearchableFields }>;
   /** Message UIDs matching a full-text query on a field, for SEARCH (null: no index, scan). */
   fullText(field: 'text' | 'body' | 'subject' | 'from' | 'to' | 'cc' | 'bcc', query: string): Promise<Set<number> | null>;
   store(uids: readonly UidRange[], flags: string[], mode: 'set' | 'add' | 'remove', unchangedSince?: number): Promise<{ updated: { uid: number; flags: string[]; modseq: number }[]; modified: number[]; matched: number }>;

@@ -32,6 +32,8 @@ interface Prepared {
   text: Map<SearchKey, Set<number> | null>;
   /** Header-field keys that need the raw header. */
   needsRaw: boolean;
+  /** Keys that read the stored header fields (SUBJECT/FROM/TO/CC, SENT*): else flags and dates suffice. */
+  needsFields: boolean;
 }
 
 const FIELD_COLUMN: Record<string, keyof SearchableFields | undefined> = { SUBJECT: 'subject', FROM: 'from', TO: 'to', CC: 'cc' };
@@ -46,15 +48,18 @@ function walk(key: SearchKey, visit: (k: SearchKey) => void): void {
 }
 
 async function prepare(mailbox: SelectedMailbox, criteria: SearchKey): Promise<Prepared> {
-  const prepared: Prepared = { text: new Map(), needsRaw: false };
+  const prepared: Prepared = { text: new Map(), needsRaw: false, needsFields: false };
   const keys: SearchKey[] = [];
   walk(criteria, (k) => keys.push(k));
   for (const key of keys) {
     if (key.type === 'body' || key.type === 'text') {
       prepared.text.set(key, await mailbox.fullText(key.type, key.value));
       if (prepared.text.get(key) === null) prepared.needsRaw = true;
+    } else if (key.type === 'date' && key.field !== 'internal') {
+      prepared.needsFields = true;
     } else if (key.type === 'header') {
       const column = FIELD_COLUMN[key.field];
+      if (column) prepared.needsFields = true;
       if (column && /[\u3400-\u9fff]/.test(key.value)) {
         prepared.text.set(key, await mailbox.fullText(key.field.toLowerCase() as 'subject' | 'from' | 'to' | 'cc', key.value));
       }
@@ -137,7 +142,7 @@ async function runSearch(ctx: CommandContext): Promise<void> {
   const known = mailbox.uids();
   const maxUid = known.length ? known[known.length - 1]! : 0;
   const hits: { uid: number; seq: number; modseq: number }[] = [];
-  for await (const row of mailbox.searchable(toRanges(known))) {
+  for await (const row of mailbox.searchable(toRanges(known), { fields: prepared.needsFields })) {
     const seq = mailbox.seqOf(row.uid);
     if (seq === undefined) continue;
     const raw = prepared.needsRaw ? await row.readRaw() : null;
