@@ -64,6 +64,9 @@ const RULES = {
   'security.incidents': { security_officer: 'all' },
   'security.purge_message': { security_officer: 'all' },
   'outbound.manage': { dept_admin: 'all', security_officer: 'all' },
+  // Outbound content checks (SPEC 3.1): held messages of a unit's senders, and a unit's content rules
+  'outbound.review': { unit_admin: 'subtree', security_officer: 'all' },
+  'outbound.rules': { unit_admin: 'subtree', security_officer: 'all' },
   'audit.read': { auditor: 'all', security_officer: 'all' },
   'statistics.read': { dept_admin: 'all', auditor: 'all', unit_admin: 'subtree' },
 } as const satisfies Record<string, Partial<Record<Role, 'self' | 'subtree' | 'all'>>>;

@@ -21,6 +21,7 @@ import { defaultWebRoot, webAppPlugin } from './plugins/web-app.js';
 import { consoleRoutes } from './routes/console/routes.js';
 import { consoleAccountAdminRoutes } from './routes/console-account-admin/routes.js';
 import { deactivationRoutes } from './routes/deactivation/routes.js';
+import { consoleOutboundRoutes } from './routes/console-outbound/routes.js';
 import { healthRoutes } from './routes/health/routes.js';
 import { onboardingRoutes } from './routes/onboarding.js';
 import { sessionRoutes } from './routes/session/routes.js';
@@ -54,6 +55,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       await api.register(sessionRoutes, { services, store });
       await api.register(webmailRoutes, { services });
       await api.register(consoleRoutes, { services });
+      await api.register(consoleOutboundRoutes, { services });
       await api.register(onboardingRoutes, { services });
       await api.register(consoleAccountAdminRoutes, { services });
       await api.register(deactivationRoutes, { services });

@@ -163,6 +163,14 @@ export class OutboundSender {
       await mail.releaseExternalRef(row.blob_hash);
       purged++;
     }
+    // Decided holds of the review queue (review-queue.ts) go the same way.
+    const holds = await db.selectFrom('outbound_holds').select(['id', 'blob_hash']).where('status', '!=', 'pending').where('decided_at', '<', before).limit(500).execute();
+    for (const hold of holds) {
+      const deleted = await db.deleteFrom('outbound_holds').where('id', '=', hold.id).executeTakeFirst();
+      if (Number(deleted.numDeletedRows) === 0) continue;
+      await mail.releaseExternalRef(hold.blob_hash);
+      purged++;
+    }
     return purged;
   }
 
