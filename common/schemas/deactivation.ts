@@ -46,55 +46,54 @@ export const waiveSchema = z.object({ item: z.enum(HANDOVER_ITEMS), reason });
 
 export const deactivationListQuerySchema = z.object({ state: z.enum(['in_progress', 'completed', 'cancelled', 'purged']).optional() });
 
-export interface HandoverItemView {
-  item: HandoverItemName;
-  status: 'done' | 'waived' | 'open';
-  detail: Record<string, string | number | null>;
-  waiver: { reason: string; by: string; at: number } | null;
-}
+export const handoverItemViewSchema = z.object({
+  item: z.enum(HANDOVER_ITEMS),
+  status: z.enum(['done', 'waived', 'open']),
+  detail: z.record(z.string(), z.union([z.string(), z.number(), z.null()])),
+  waiver: z.object({ reason: z.string(), by: z.string(), at: z.number() }).nullable(),
+});
+export type HandoverItemView = z.infer<typeof handoverItemViewSchema>;
 
-export interface DeactivationView {
-  id: number;
-  state: 'in_progress' | 'completed' | 'cancelled' | 'purged';
-  reason: string;
-  requestedBy: string;
+export const deactivationViewSchema = z.object({
+  id: z.number().int(),
+  state: z.enum(['in_progress', 'completed', 'cancelled', 'purged']),
+  reason: z.string(),
+  requestedBy: z.string(),
   /** True when the person asked for it themselves. */
-  selfRequested: boolean;
-  createdAt: number;
-  completedAt: number | null;
-  completedBy: string | null;
-  forwardDays: number | null;
-  forwardUntil: number | null;
-  purgeAfter: number | null;
-  purgedAt: number | null;
-  account: { id: number; address: string; displayName: string; unitName: string; state: string };
-  successor: { id: number; address: string; displayName: string } | null;
-  checklist: HandoverItemView[];
-  ready: boolean;
-}
+  selfRequested: z.boolean(),
+  createdAt: z.number(),
+  completedAt: z.number().nullable(),
+  completedBy: z.string().nullable(),
+  forwardDays: z.number().int().nullable(),
+  forwardUntil: z.number().nullable(),
+  purgeAfter: z.number().nullable(),
+  purgedAt: z.number().nullable(),
+  account: z.object({ id: z.number().int(), address: z.string(), displayName: z.string(), unitName: z.string(), state: z.string() }),
+  successor: z.object({ id: z.number().int(), address: z.string(), displayName: z.string() }).nullable(),
+  checklist: z.array(handoverItemViewSchema),
+  ready: z.boolean(),
+});
+export type DeactivationView = z.infer<typeof deactivationViewSchema>;
 
-export interface SelfDeactivation {
-  deactivation: DeactivationView | null;
+export const selfDeactivationSchema = z.object({
+  deactivation: deactivationViewSchema.nullable(),
   /** The default forwarding period, days (config `deactivation.handoverDays`). */
-  defaultForwardDays: number;
-}
+  defaultForwardDays: z.number().int(),
+});
+export type SelfDeactivation = z.infer<typeof selfDeactivationSchema>;
 
-export interface MailboxExportView {
-  id: number;
-  format: 'mbox';
-  messages: number;
-  size: number;
-  sha256: string;
-  createdAt: number;
-  downloadedAt: number | null;
-  available: boolean;
-}
+export const mailboxExportViewSchema = z.object({
+  id: z.number().int(),
+  format: z.literal('mbox'),
+  messages: z.number().int(),
+  size: z.number(),
+  sha256: z.string(),
+  createdAt: z.number(),
+  downloadedAt: z.number().nullable(),
+  available: z.boolean(),
+});
+export type MailboxExportView = z.infer<typeof mailboxExportViewSchema>;
 
 /** What an administrative action on an account answers: its state and unit after the action. */
-export interface AccountAdminResult {
-  id: number;
-  address: string;
-  state: string;
-  unitId: number;
-  quotaBytes: number;
-}
+export const accountAdminResultSchema = z.object({ id: z.number().int(), address: z.string(), state: z.string(), unitId: z.number().int(), quotaBytes: z.number() });
+export type AccountAdminResult = z.infer<typeof accountAdminResultSchema>;

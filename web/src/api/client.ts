@@ -43,7 +43,7 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Query = Record<string, string | number | boolean | undefined | null>;
 
 /** `path?a=1&b=2`, leaving out empty values. */
-function withQuery(path: string, query: Query = {}): string {
+export function withQuery(path: string, query: Query = {}): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || value === null || value === '') continue;
@@ -65,7 +65,7 @@ function report(error: ApiError): ApiError {
   return error;
 }
 
-async function call<S extends z.ZodType>(method: Method, path: string, schema: S | null, body?: unknown): Promise<z.output<S> | undefined> {
+export async function call<S extends z.ZodType>(method: Method, path: string, schema: S | null, body?: unknown): Promise<z.output<S> | undefined> {
   const headers: Record<string, string> = { accept: 'application/json' };
   // No content-type without a body: the server refuses an empty JSON body.
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -95,7 +95,7 @@ function errorFrom(status: number, body: unknown): ApiError {
   return new ApiError(status >= 500 ? 'unavailable' : 'bad_request');
 }
 
-function required<T>(value: T | undefined): T {
+export function required<T>(value: T | undefined): T {
   if (value === undefined) throw new ApiError('internal');
   return value;
 }

@@ -16,6 +16,7 @@ import { queryKeys } from '../api/query-keys.js';
 import { RichTextEditor } from '../components/rich-text-editor.js';
 import { useSession } from '../hooks/use-session.js';
 import { useI18n, type Locale } from '../i18n/index.js';
+import { DeactivationSettings } from './deactivation-settings.js';
 
 export default function SettingsPage() {
   const { t, errorText } = useI18n();
@@ -46,6 +47,7 @@ export default function SettingsPage() {
           { key: 'profile', label: t('settings.profile'), children: <ProfileForm settings={settings.data} /> },
           { key: 'auto-reply', label: t('settings.autoReply'), children: <AutoReplyForm settings={settings.data} /> },
           { key: 'password', label: t('settings.password'), children: <PasswordForm policy={settings.data.passwordPolicy} /> },
+          { key: 'deactivation', label: t('deact.self.title'), children: <DeactivationSettings /> },
         ]}
       />
     </div>
