@@ -1,0 +1,219 @@
+/**
+ * The account life cycle end to end (issue 5, SPEC Art. 2 and 3.6) against a real govmail (HTTP,
+ * SMTP, the built web app) with the person's and the administrator's steps in headless Chromium:
+ *
+ *   apply → approve → allocate → activate   (the public form and the console's queue: over the
+ *                                            real HTTP API here, see ONBOARDING STEPS below)
+ *   sign in → 设置 › 申请注销账号 → request deactivation naming a successor
+ *   → hand over in the browser: confirm the important mail (已阅), set the auto-reply, export the
+ *     mailbox (and download the mbox) → the checklist shows every item done
+ *   → the unit admin opens 账号注销 in the console and completes it
+ *   → the account is disabled (the open page is signed out; signing in is refused) and mail to
+ *     the address, sent over SMTP, lands in the successor's INBOX.
+ *
+ * Screenshots go to test-results/ (git-ignored).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REGULATION_VERSION } from '../../common/regulation.js';
+import { SmtpWire } from '../helpers/smtp-wire.js';
+import { SEED_PASSWORD, startTestGovmail, type TestGovmail } from '../helpers/start-govmail.js';
+import { rfc5322, SYSTEM_ACTOR } from '../helpers/temp-services.js';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+const SCREENSHOTS = path.join(REPO_ROOT, 'test-results');
+
+const PERSON = 'liuyang@haining.gov.cn';
+const NEW_PASSWORD = 'Qiantang#River2026';
+const SUCCESSOR = 'zhoumin@haining.gov.cn';
+const UNIT_ADMIN = 'czadmin@haining.gov.cn';
+const DEPT_ADMIN = 'admin@haining.gov.cn';
+/** A 1×1 PNG: the application's document is checked by its content. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function ensureWebBuild(): void {
+  const index = path.join(REPO_ROOT, 'dist', 'web', 'index.html');
+  const inputs = Math.max(newestMtime(path.join(REPO_ROOT, 'web')), newestMtime(path.join(REPO_ROOT, 'common')));
+  if (existsSync(index) && statSync(index).mtimeMs >= inputs) return;
+  execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts'], { cwd: REPO_ROOT, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } });
+}
+
+/** A signed-in API client over the real HTTP listener (cookie + CSRF token). */
+async function apiSession(base: string, address: string, password: string) {
+  const response = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ address, password }) });
+  expect(response.status, await response.clone().text()).toBe(200);
+  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const { csrfToken } = (await response.json()) as { csrfToken: string };
+  const request = async (method: string, url: string, body?: unknown) => {
+    const res = await fetch(`${base}${url}`, { method, headers: { cookie, 'x-csrf-token': csrfToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  };
+  return { get: (url: string) => request('GET', url), post: (url: string, body: unknown = {}) => request('POST', url, body) };
+}
+
+describe.skipIf(!existsSync(CHROMIUM))(`account life cycle in headless Chromium${existsSync(CHROMIUM) ? '' : ' (skipped: no /usr/bin/chromium)'}`, () => {
+  let gm: TestGovmail;
+  let base: string;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+    contexts.push(context);
+    return context.newPage();
+  }
+
+  async function signIn(page: Page, address: string, password: string): Promise<void> {
+    await page.goto(`${base}/`);
+    await page.getByLabel('邮箱地址').fill(address);
+    await page.getByLabel('密码').fill(password);
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await page.locator('.list-title').first().waitFor();
+  }
+
+  async function shot(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: path.join(SCREENSHOTS, `deactivation-${name}.png`), fullPage: true });
+  }
+
+  beforeAll(async () => {
+    ensureWebBuild();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    gm = await startTestGovmail({ people: [{ address: DEPT_ADMIN, displayName: '系统管理员', roles: ['dept_admin'] }] });
+    await gm.services.directory.createUnit({ code: 'czj', name: '财政局', parentCode: 'hn', contactAddress: 'czj-office@haining.gov.cn' }, SYSTEM_ACTOR);
+    await gm.addPerson({ address: UNIT_ADMIN, displayName: '财政管理员', unitCode: 'czj', roles: ['unit_admin'] });
+    await gm.addPerson({ address: SUCCESSOR, displayName: '周敏', unitCode: 'czj' });
+    base = `http://127.0.0.1:${gm.ports.http}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await gm?.stop();
+  });
+
+  it('apply → approve → allocate → activate → sign in → request deactivation → hand over → complete → disabled, mail to the successor', async () => {
+    // ── ONBOARDING STEPS (the public form and the console's queue, over the real HTTP API) ──
+    const czj = await gm.services.directory.getUnit('czj');
+    const form = new FormData();
+    const fields = { displayName: '刘洋', unitId: String(czj.id), title: '科员', workId: 'CZ-2026-0815', mobile: '13800138000', reason: '公务通信需要', regulationVersion: REGULATION_VERSION, acceptRegulation: 'true' };
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    form.append('document', new Blob([PNG], { type: 'image/png' }), 'work-id.png');
+    const applied = await fetch(`${base}/api/applications`, { method: 'POST', body: form });
+    expect(applied.status, await applied.clone().text()).toBe(201);
+
+    const unitAdminApi = await apiSession(base, UNIT_ADMIN, SEED_PASSWORD);
+    const queue = await unitAdminApi.get('/api/console/applications');
+    const application = (queue.body.items as { id: number; displayName: string }[]).find((a) => a.displayName === '刘洋')!;
+    expect((await unitAdminApi.post(`/api/console/applications/${application.id}/approve`)).status).toBe(200);
+    const deptAdminApi = await apiSession(base, DEPT_ADMIN, SEED_PASSWORD);
+    const allocated = await deptAdminApi.post(`/api/console/applications/${application.id}/allocate`, { address: PERSON });
+    expect(allocated.status, JSON.stringify(allocated.body)).toBe(201);
+    const token = String((allocated.body.activation as { path: string }).path).split('/').pop()!;
+    const activated = await fetch(`${base}/api/activation/${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workId: 'CZ-2026-0815', password: NEW_PASSWORD, acceptAup: true, aupVersion: REGULATION_VERSION }) });
+    expect(activated.status, await activated.clone().text()).toBe(200);
+    expect((await gm.services.directory.getAccount(PERSON)).state).toBe('active');
+
+    // Important mail waiting for the person's confirmation, from outside over SMTP.
+    const wire = await SmtpWire.connect(gm.ports.smtp);
+    await wire.ehlo('mx.example.net');
+    const important = Buffer.concat([Buffer.from('X-Govmail-Importance: confirm\r\n'), rfc5322({ to: PERSON, subject: 'budget report due', messageId: 'budget-2026@example.net' })]);
+    expect((await wire.sendMail({ from: 'office@example.net', to: [PERSON] }, important)).code).toBe(250);
+    await wire.command('RSET');
+
+    // ── the person: sign in, request deactivation in the settings ──
+    const me = await newPage();
+    await signIn(me, PERSON, NEW_PASSWORD);
+    await me.goto(`${base}/settings`);
+    await me.getByRole('tab', { name: '申请注销账号' }).click();
+    await me.locator('#deactivation-reason').fill('调任教育局，申请注销财政局邮箱');
+    await me.locator('#deactivation-successor').fill(SUCCESSOR);
+    await me.getByRole('button', { name: '提交注销申请' }).click();
+    const handover = me.getByTestId('deactivation-handover');
+    await handover.waitFor();
+    await shot(me, 'requested');
+    const status = (item: string) => handover.locator(`[data-item="${item}"]`).getAttribute('data-status');
+    expect(await status('important_mail')).toBe('open');
+    expect(await status('successor')).toBe('done');
+    expect(await status('forwarding')).toBe('done');
+    expect(await status('auto_reply')).toBe('open');
+    expect(await status('export')).toBe('open');
+    expect((await gm.services.directory.getAccount(PERSON)).state).toBe('deactivating');
+
+    // Confirm the important mail (已阅) in the reading pane.
+    await me.goto(`${base}/mail`);
+    await me.getByRole('option').filter({ hasText: 'budget report due' }).first().click();
+    const banner = me.locator('.banner-important');
+    await banner.waitFor();
+    await banner.getByRole('button', { name: /已\s*阅/ }).click();
+    await expect.poll(() => banner.innerText()).toContain('已阅于');
+
+    // The auto-reply.
+    await me.goto(`${base}/settings`);
+    await me.getByRole('tab', { name: '自动回复' }).click();
+    await me.locator('#auto-reply-enabled').click();
+    await me.locator('#auto-reply-body').fill('本人已调离财政局，相关工作请联系周敏 zhoumin@haining.gov.cn。');
+    await me.getByRole('tabpanel').getByRole('button', { name: /保\s*存/ }).click();
+    await me.locator('.ant-message').filter({ hasText: '设置已保存' }).first().waitFor();
+
+    // The final export, downloaded.
+    await me.getByRole('tab', { name: '申请注销账号' }).click();
+    await me.getByRole('button', { name: '导出全部邮件（mbox）' }).click();
+    const link = me.locator('.export-list a').first();
+    await link.waitFor();
+    const [download] = await Promise.all([me.waitForEvent('download'), link.click()]);
+    const mbox = readFileSync((await download.path())!, 'latin1');
+    expect(mbox).toMatch(/^From /);
+    expect(mbox).toContain('budget report due');
+    await expect.poll(() => status('export')).toBe('done');
+    await expect.poll(() => status('auto_reply')).toBe('done');
+    await expect.poll(() => status('important_mail')).toBe('done');
+    await handover.getByText('交接事项已完成，等待单位信息管理员办结。').waitFor();
+    await shot(me, 'handed-over');
+
+    // ── the unit admin completes it in the console ──
+    const admin = await newPage();
+    await signIn(admin, UNIT_ADMIN, SEED_PASSWORD);
+    await admin.goto(`${base}/console/deactivations`);
+    await admin.getByRole('link', { name: /刘洋/ }).click();
+    await admin.locator('.handover-checklist').waitFor();
+    await shot(admin, 'console-detail');
+    await admin.getByRole('button', { name: '办结注销' }).click();
+    await admin.locator('.ant-popconfirm').getByRole('button', { name: /确\s*定/ }).click();
+    await admin.locator('.ant-tag').filter({ hasText: '已注销' }).first().waitFor();
+    await shot(admin, 'console-completed');
+
+    // ── the account is disabled ──
+    expect((await gm.services.directory.getAccount(PERSON)).state).toBe('deactivated');
+    await me.goto(`${base}/mail`);
+    await me.getByLabel('邮箱地址').waitFor();
+    await me.getByLabel('邮箱地址').fill(PERSON);
+    await me.getByLabel('密码').fill(NEW_PASSWORD);
+    await me.getByRole('button', { name: /登\s*录/ }).click();
+    await me.getByText('账号已停用').first().waitFor();
+    expect(await gm.services.auth.authenticate({ login: PERSON, password: NEW_PASSWORD, protocol: 'imap' })).toMatchObject({ ok: false, reason: 'disabled' });
+
+    // ── mail to the address goes to the successor ──
+    const reply = await wire.sendMail({ from: 'office@example.net', to: [PERSON] }, rfc5322({ to: PERSON, subject: 'after deactivation' }));
+    expect(reply.code, reply.text).toBe(250);
+    await wire.quit();
+    expect((await gm.inbox(SUCCESSOR)).map((m) => m.subject)).toContain('after deactivation');
+    expect((await gm.inbox(PERSON)).map((m) => m.subject)).not.toContain('after deactivation');
+  }, 120_000);
+});
