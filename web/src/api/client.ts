@@ -11,6 +11,21 @@
 import { z } from 'zod';
 import { ApiError, errorBodySchema, isErrorCode } from '../../../common/errors.js';
 import { consoleMeSchema, type ConsoleMe } from '../../../common/schemas/console.js';
+import {
+  contentRuleSchema,
+  holdDetailSchema,
+  holdPageSchema,
+  holdSchema,
+  queueEntrySchema,
+  queuePageSchema,
+  type ContentRuleInputBody,
+  type ContentRuleView,
+  type Hold,
+  type HoldDetail,
+  type HoldPage,
+  type QueueEntry,
+  type QueuePage,
+} from '../../../common/schemas/outbound.js';
 import { healthViewSchema, type HealthView } from '../../../common/schemas/health.js';
 import { CSRF_HEADER, sessionViewSchema, type LoginRequest, type SessionView } from '../../../common/schemas/session.js';
 import {
@@ -279,5 +294,45 @@ export const api = {
 
   async consoleMe(): Promise<ConsoleMe> {
     return required(await call('GET', '/api/console/me', consoleMeSchema));
+  },
+
+  // ── outbound: review queue, content rules, outbound queue (NAME=outbound) ──────────────────
+
+  async outboundHolds(query: { status?: string; offset?: number; limit?: number }): Promise<HoldPage> {
+    return required(await call('GET', withQuery('/api/console/outbound/holds', query), holdPageSchema));
+  },
+  async outboundHold(id: number): Promise<HoldDetail> {
+    return required(await call('GET', `/api/console/outbound/holds/${id}`, holdDetailSchema));
+  },
+  async releaseHold(id: number, reason: string): Promise<Hold> {
+    return required(await call('POST', `/api/console/outbound/holds/${id}/release`, holdSchema, { reason }));
+  },
+  async rejectHold(id: number, reason: string): Promise<Hold> {
+    return required(await call('POST', `/api/console/outbound/holds/${id}/reject`, holdSchema, { reason }));
+  },
+  async contentRules(): Promise<ContentRuleView[]> {
+    return required(await call('GET', '/api/console/content-rules', z.array(contentRuleSchema)));
+  },
+  async createContentRule(input: ContentRuleInputBody): Promise<ContentRuleView> {
+    return required(await call('POST', '/api/console/content-rules', contentRuleSchema, input));
+  },
+  async updateContentRule(id: number, input: ContentRuleInputBody): Promise<ContentRuleView> {
+    return required(await call('PATCH', `/api/console/content-rules/${id}`, contentRuleSchema, input));
+  },
+  async deleteContentRule(id: number): Promise<void> {
+    await call('DELETE', `/api/console/content-rules/${id}`, null);
+  },
+  /** Units for the rule form's unit choice (the console's unit list, names only). */
+  async contentRuleUnits(): Promise<{ id: number; name: string }[]> {
+    return required(await call('GET', '/api/console/units', z.array(z.object({ id: z.number().int(), name: z.string() }))));
+  },
+  async outboundQueue(query: { status?: string; q?: string; offset?: number; limit?: number }): Promise<QueuePage> {
+    return required(await call('GET', withQuery('/api/console/outbound/queue', query), queuePageSchema));
+  },
+  async retryQueueEntry(id: number): Promise<QueueEntry> {
+    return required(await call('POST', `/api/console/outbound/queue/${id}/retry`, queueEntrySchema, {}));
+  },
+  async cancelQueueEntry(id: number, reason: string): Promise<QueueEntry> {
+    return required(await call('POST', `/api/console/outbound/queue/${id}/cancel`, queueEntrySchema, { reason }));
   },
 };

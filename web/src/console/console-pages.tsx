@@ -7,7 +7,7 @@
  * To add a page: write `pages/<name>-page.tsx` with a default export, add one line here and its
  * menu label to the i18n dictionaries. `menu: false` routes a page without a menu entry (details).
  */
-import { HomeOutlined, UserDeleteOutlined } from '@ant-design/icons';
+import { AuditOutlined, FilterOutlined, HomeOutlined, SendOutlined, UserDeleteOutlined } from '@ant-design/icons';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import type { MessageKey } from '../i18n/index.js';
 
@@ -27,5 +27,8 @@ export const CONSOLE_PAGES: ConsolePage[] = [
   { path: '', label: 'console.menu.home', icon: <HomeOutlined />, action: null, component: lazy(() => import('./pages/home-page.js')) },
   { path: 'deactivations', label: 'deact.menu', icon: <UserDeleteOutlined />, action: 'account.deactivate_complete', component: lazy(() => import('./pages/deactivations-page.js')) },
   { path: 'deactivations/:id', label: 'deact.menu', icon: <UserDeleteOutlined />, action: 'account.deactivate_complete', component: lazy(() => import('./pages/deactivation-detail-page.js')), menu: false },
+  { path: 'outbound-holds', label: 'console.menu.outboundHolds', icon: <AuditOutlined />, action: 'outbound.review', component: lazy(() => import('./pages/outbound-holds-page.js')) },
+  { path: 'content-rules', label: 'console.menu.contentRules', icon: <FilterOutlined />, action: 'outbound.rules', component: lazy(() => import('./pages/content-rules-page.js')) },
+  { path: 'outbound-queue', label: 'console.menu.outboundQueue', icon: <SendOutlined />, action: 'outbound.manage', component: lazy(() => import('./pages/outbound-queue-page.js')) },
 ];
 

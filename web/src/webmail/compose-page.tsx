@@ -11,6 +11,7 @@ import { Alert, App, Button, DatePicker, Form, Input, Progress, Radio, Result, S
 import dayjs, { type Dayjs } from 'dayjs';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
+import { ApiError } from '../../../common/errors.js';
 import { CLASSIFICATIONS, type Classification, type ComposeRequest } from '../../../common/schemas/webmail.js';
 import { api, type UploadHandle } from '../api/client.js';
 import { queryKeys } from '../api/query-keys.js';
@@ -219,28 +220,47 @@ function ComposeForm({ initial }: { initial: ComposeInitial }) {
     goBack();
   };
 
-  const send = async () => {
+  /** `confirmWarnings`: the user saw the outbound checks' warnings and chose to send anyway. */
+  const send = async (confirmWarnings = false) => {
     const recipients = [...to, ...cc, ...bcc];
     if (recipients.length === 0) return void message.warning(t('compose.noRecipients'));
     const bad = recipients.find((r) => !looksLikeAddress(r));
     if (bad) return void message.warning(t('compose.invalidAddress', { value: bad }));
     if (uploading) return void message.warning(t('compose.uploading'));
     if (overLimit) return void message.warning(t('compose.overLimit', { size: formatSize(totalBytes), limit: formatSize(MAX_MESSAGE_BYTES) }));
-    if (subject.trim() === '') {
+    if (subject.trim() === '' && !confirmWarnings) {
       const ok = await modal.confirm({ title: t('compose.noSubjectConfirm'), okText: t('compose.send'), cancelText: t('common.cancel') });
       if (!ok) return;
     }
     setSending(true);
     try {
       await saving.current;
-      const result = await api.send(request());
+      const result = await api.send(confirmWarnings ? { ...request(), confirmWarnings: true } : request());
       sent.current = true;
-      void message.success(result.queuedExternal > 0 ? t('compose.sentExternal', { count: result.queuedExternal }) : t('compose.sent'));
+      if (result.heldForReview) void message.info(t('compose.heldForReview'));
+      else void message.success(result.queuedExternal > 0 ? t('compose.sentExternal', { count: result.queuedExternal }) : t('compose.sent'));
       void queryClient.invalidateQueries({ queryKey: queryKeys.mailboxes });
       void queryClient.invalidateQueries({ queryKey: queryKeys.allLists });
       goBack();
     } catch (err) {
       setSending(false);
+      // Outbound content checks (SPEC 3.1–3.2): warnings to confirm, or the reasons for a refusal
+      // (for classified content the server's reason names the 机要 channel).
+      const reasons = err instanceof ApiError ? (err.issues ?? []).map((i) => i.message) : [];
+      if (err instanceof ApiError && err.code === 'outbound.confirm_required') {
+        const ok = await modal.confirm({
+          title: t('compose.outboundWarnTitle'),
+          content: <OutboundReasons intro={t('compose.outboundWarnIntro')} reasons={reasons} />,
+          okText: t('compose.sendAnyway'),
+          cancelText: t('common.cancel'),
+        });
+        if (ok) void send(true);
+        return;
+      }
+      if (err instanceof ApiError && err.code === 'outbound.blocked') {
+        void modal.error({ title: t('compose.outboundBlockedTitle'), content: <OutboundReasons intro={t('compose.outboundWarnIntro')} reasons={reasons} />, okText: t('common.ok') });
+        return;
+      }
       void modal.error({ title: t('compose.send'), content: errorText(err), okText: t('common.ok') });
     }
   };
@@ -398,6 +418,20 @@ function ComposeForm({ initial }: { initial: ComposeInitial }) {
           }}
         />
       </div>
+    </div>
+  );
+}
+
+/** The outbound checks' findings, one per line. */
+function OutboundReasons({ intro, reasons }: { intro: string; reasons: string[] }) {
+  return (
+    <div className="compose-outbound-reasons">
+      <p>{intro}</p>
+      <ul>
+        {reasons.map((reason) => (
+          <li key={reason}>{reason}</li>
+        ))}
+      </ul>
     </div>
   );
 }
