@@ -253,6 +253,24 @@ describe('outbound queue sender', () => {
     ]);
   });
 
+  it('per-recipient results: one accepted, one refused in the same transaction', async () => {
+    const sink = await startSink((address) => (address === 'gone@mixed.test' ? [550, '5.1.1 no such user'] : undefined));
+    sinks.push(sink);
+    dns.a.set('mixed.test', ['127.0.0.1']);
+    const before = (await senderInbox()).length;
+    await submit(['here@mixed.test', 'gone@mixed.test']);
+    expect(await makeSender(sink.port).runOnce()).toEqual({ claimed: 2, sent: 1, failed: 1, deferred: 0 });
+    expect(sink.received.map((r) => r.to)).toEqual([['here@mixed.test']]);
+    expect((await queue()).map((r) => [r.recipient, r.status])).toEqual([
+      ['here@mixed.test', 'sent'],
+      ['gone@mixed.test', 'failed'],
+    ]);
+    const bounce = (await senderInbox()).slice(before);
+    expect(bounce).toHaveLength(1);
+    expect(bounce[0]!.raw.toString('latin1')).toContain('Final-Recipient: rfc822; gone@mixed.test');
+    expect(bounce[0]!.raw.toString('latin1')).not.toContain('Final-Recipient: rfc822; here@mixed.test');
+  });
+
   it('two nodes draining one queue deliver each recipient once', async () => {
     const sink = await startSink(() => undefined);
     sinks.push(sink);
