@@ -250,6 +250,8 @@ export const settingsViewSchema = z.object({
   language: z.enum(['zh-CN', 'en']),
   /** The password policy, explained for the change-password form. */
   passwordPolicy: z.array(z.string()),
+  /** Largest message the server accepts (`smtp.maxMessageBytes`): compose shows and checks it. */
+  maxMessageBytes: z.number().int().positive(),
 });
 export type SettingsView = z.infer<typeof settingsViewSchema>;
 

@@ -5,7 +5,7 @@ import type { Selectable } from 'kysely';
 
 export type SettingsRow = Selectable<WebmailSettingsTable>;
 
-export function presentSettings(account: Pick<Account, 'display_name'>, row: SettingsRow | undefined, passwordPolicy: string[]): SettingsView {
+export function presentSettings(account: Pick<Account, 'display_name'>, row: SettingsRow | undefined, passwordPolicy: string[], maxMessageBytes: number): SettingsView {
   return {
     displayName: account.display_name,
     signatureHtml: row?.signature_html ?? '',
@@ -18,5 +18,6 @@ export function presentSettings(account: Pick<Account, 'display_name'>, row: Set
     },
     language: row?.language ?? 'zh-CN',
     passwordPolicy,
+    maxMessageBytes,
   };
 }

@@ -22,11 +22,8 @@ import { formatSize, formatTime } from '../i18n/format.js';
 import { useI18n } from '../i18n/index.js';
 import { initialCompose, type ComposeInitial, type ComposeMode } from './compose-state.js';
 
-/**
- * Largest message the server accepts: `smtp.maxMessageBytes`, default 50 MiB. The API does not
- * publish the configured value yet, so the default is shown; the server's 413 is the real check.
- */
-const MAX_MESSAGE_BYTES = 50 * 1024 * 1024;
+/** Until the settings arrive: the server's default `smtp.maxMessageBytes` (its 413 is the real check). */
+const DEFAULT_MAX_MESSAGE_BYTES = 50 * 1024 * 1024;
 /** Attachments travel base64-encoded: 4 bytes for every 3. */
 const encodedSize = (bytes: number) => Math.ceil(bytes / 3) * 4;
 /** Quiet time after the last change before the draft is saved. */
@@ -121,7 +118,9 @@ function ComposeForm({ initial }: { initial: ComposeInitial }) {
   };
 
   const totalBytes = attachments.reduce((sum, a) => sum + encodedSize(a.size), 0) + html.current.length;
-  const overLimit = totalBytes > MAX_MESSAGE_BYTES;
+  const settings = useQuery({ queryKey: queryKeys.settings, queryFn: () => api.settings(), staleTime: 5 * 60_000 });
+  const maxMessageBytes = settings.data?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const overLimit = totalBytes > maxMessageBytes;
 
   /** `张伟 <zhangwei@…>` when the name is known, so the headers (and Sent) show it. */
   const withName = useCallback(
@@ -227,7 +226,7 @@ function ComposeForm({ initial }: { initial: ComposeInitial }) {
     const bad = recipients.find((r) => !looksLikeAddress(r));
     if (bad) return void message.warning(t('compose.invalidAddress', { value: bad }));
     if (uploading) return void message.warning(t('compose.uploading'));
-    if (overLimit) return void message.warning(t('compose.overLimit', { size: formatSize(totalBytes), limit: formatSize(MAX_MESSAGE_BYTES) }));
+    if (overLimit) return void message.warning(t('compose.overLimit', { size: formatSize(totalBytes), limit: formatSize(maxMessageBytes) }));
     if (subject.trim() === '' && !confirmWarnings) {
       const ok = await modal.confirm({ title: t('compose.noSubjectConfirm'), okText: t('compose.send'), cancelText: t('common.cancel') });
       if (!ok) return;
@@ -370,7 +369,7 @@ function ComposeForm({ initial }: { initial: ComposeInitial }) {
                 {t('compose.attach')}
               </Button>
               <span className={overLimit ? 'size-limit size-limit-over' : 'size-limit'}>
-                {overLimit ? t('compose.overLimit', { size: formatSize(totalBytes), limit: formatSize(MAX_MESSAGE_BYTES) }) : t('compose.sizeLimit', { size: formatSize(MAX_MESSAGE_BYTES) })}
+                {overLimit ? t('compose.overLimit', { size: formatSize(totalBytes), limit: formatSize(maxMessageBytes) }) : t('compose.sizeLimit', { size: formatSize(maxMessageBytes) })}
               </span>
             </div>
             {attachments.length > 0 && (

@@ -42,7 +42,7 @@ export async function settingsRoutes(app: FastifyInstance, { services }: { servi
   const view = async (accountId: number): Promise<SettingsView> => {
     const account = await db.selectFrom('accounts').select('display_name').where('id', '=', accountId).executeTakeFirstOrThrow();
     const row = await db.selectFrom('webmail_settings').selectAll().where('account_id', '=', accountId).executeTakeFirst();
-    return presentSettings(account, row, policy);
+    return presentSettings(account, row, policy, services.config.smtp.maxMessageBytes);
   };
 
   app.get('/settings', async (request) => view(sessionOf(request).account.id));

@@ -21,6 +21,7 @@ describe('/api/settings', () => {
       autoReply: { enabled: false, subject: '', body: '', from: null, until: null },
       language: 'zh-CN',
       passwordPolicy: ['密码至少 12 位', '密码须包含大写字母、小写字母、数字、符号中的至少三类', '密码不能包含邮箱地址、姓名或其拼音', '密码过于常见，请换一个'],
+      maxMessageBytes: 50 * 1024 * 1024,
     });
   });
 
