@@ -271,6 +271,39 @@ describe('outbound queue sender', () => {
     expect(bounce[0]!.raw.toString('latin1')).not.toContain('Final-Recipient: rfc822; here@mixed.test');
   });
 
+  it('a configured smart host takes everything, with AUTH after STARTTLS, no MX lookup', async () => {
+    const logins: string[] = [];
+    const server = new SMTPServer({
+      logger: false,
+      authMethods: ['PLAIN', 'LOGIN'],
+      onAuth(auth, _session, callback) {
+        logins.push(`${auth.username}:${auth.password}`);
+        return auth.username === 'relay' && auth.password === 'secret' ? callback(null, { user: 'relay' }) : callback(new Error('bad credentials'));
+      },
+      onData(stream, session, callback) {
+        stream.resume();
+        stream.on('end', () => {
+          relayed.push(...session.envelope.rcptTo.map((r) => r.address));
+          callback();
+        });
+      },
+    });
+    const relayed: string[] = [];
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server as unknown as { server: { address(): { port: number } } }).server.address().port;
+    try {
+      await submit(['x@anywhere.test', 'y@elsewhere.test']);
+      const config = { ...services.config, outbound: { ...services.config.outbound, smartHost: { host: '127.0.0.1', port, secure: false, user: 'relay', password: 'secret' } } };
+      const noDns: MailDnsResolver = { resolveMx: () => Promise.reject(new Error('no DNS for a smart host')), resolveAddresses: () => Promise.reject(new Error('no DNS for a smart host')) };
+      const worker = new OutboundSender({ db: services.db, mail: services.mail, delivery: services.delivery, clock, logger: services.logger, config, dkim: services.dkim, resolver: noDns });
+      expect(await worker.runOnce()).toEqual({ claimed: 2, sent: 2, failed: 0, deferred: 0 });
+      expect(relayed.sort()).toEqual(['x@anywhere.test', 'y@elsewhere.test']);
+      expect(logins).toEqual(['relay:secret']);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it('two nodes draining one queue deliver each recipient once', async () => {
     const sink = await startSink(() => undefined);
     sinks.push(sink);
