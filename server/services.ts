@@ -66,9 +66,9 @@ export async function createServices(config: GovmailConfig, options: { logger?: 
   const onboarding = new OnboardingService(db, directory, auth, lifecycle, audit, delivery, new ApplicationDocuments(path.join(config.dataDir, 'applications')), clock, config);
   const dkim = new DkimSigner(db, clock);
   const outboundSender = new OutboundSender({ db, mail, delivery, clock, logger: logger.child({ component: 'outbound' }), config, dkim, ...(options.mailDns ? { resolver: options.mailDns } : {}) });
-  const administration = new AccountAdministration(db, lifecycle, audit, clock);
+  const administration = new AccountAdministration(db, lifecycle, audit, clock, feed);
   const exporter = new MailboxExporter(db, blobs, clock, path.join(config.dataDir, 'exports'));
-  const deactivation = new DeactivationService(db, lifecycle, audit, mail, exporter, clock, config.deactivation);
+  const deactivation = new DeactivationService(db, lifecycle, audit, mail, exporter, clock, config.deactivation, feed);
   return {
     config,
     logger,

@@ -86,6 +86,8 @@ class ImapConnection {
   private readonly remoteAddress: string | null;
   private readonly notAuthenticated: MailNotAuthenticatedSession;
   private countedUser: number | null = null;
+  /** Unsubscribes from the account's feed (watching for the account being disabled). */
+  private stopWatching: (() => void) | null = null;
 
   constructor(
     private readonly services: Services,
@@ -171,6 +173,7 @@ class ImapConnection {
     const waiter = this.lineWaiter;
     this.lineWaiter = null;
     waiter?.(null);
+    this.stopWatching?.();
     void this.selectedMailbox?.close();
     void this.session?.logout();
   }
@@ -345,6 +348,10 @@ class ImapConnection {
         }
         connection.shared.connectionsPerUser.set(session.accountId, users);
         connection.countedUser = session.accountId;
+        // Locked, suspended or deactivated by an administrator: the session ends now (SPEC 3.6).
+        connection.stopWatching = connection.services.feed.subscribe(session.accountId, (changes) => {
+          if (changes.some((c) => c.kind === 'account-disabled')) connection.shutdown('Account disabled (账号已停用)');
+        });
         connection.session = session;
         connection.state = 'authenticated';
         connection.authFailures = 0;

@@ -11,4 +11,6 @@ export type MailChange =
   | { kind: 'mailbox-subscribed'; accountId: number; mailboxId: number; subscribed: boolean }
   | { kind: 'message-added'; accountId: number; mailboxId: number; uid: number; modseq: number; messageRowId: number }
   | { kind: 'flags-changed'; accountId: number; mailboxId: number; uid: number; modseq: number; flags: string[] }
-  | { kind: 'message-expunged'; accountId: number; mailboxId: number; uid: number; modseq: number };
+  | { kind: 'message-expunged'; accountId: number; mailboxId: number; uid: number; modseq: number }
+  /** The account may no longer use its mail (locked, suspended, deactivated …): open IMAP/POP3 sessions end (SPEC 3.6). */
+  | { kind: 'account-disabled'; accountId: number; state: string };

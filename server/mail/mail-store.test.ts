@@ -295,7 +295,7 @@ describe('COPY and MOVE', () => {
     expect((await services.mail.quota(alice.id)).usedBytes).toBe(usedBefore);
     expect((await blobRow(firstRow!.blob_hash))?.ref_count).toBe(1);
     expect(await services.blobs.has(firstRow!.blob_hash)).toBe(true);
-    const kinds = result.changes.map((c) => `${c.kind}:${c.mailboxId}:${'uid' in c ? c.uid : ''}`);
+    const kinds = result.changes.map((c) => `${c.kind}:${'mailboxId' in c ? c.mailboxId : ''}:${'uid' in c ? c.uid : ''}`);
     expect(kinds).toEqual([`message-added:${projects.id}:1`, `message-added:${projects.id}:2`, `message-expunged:${inbox.id}:1`, `message-expunged:${inbox.id}:2`]);
   });
 

@@ -82,6 +82,8 @@ export class Pop3Session implements Pop3Host {
   private drop: Maildrop | null = null;
   private unlock: (() => void) | null = null;
   private account: { id: number; address: string } | null = null;
+  /** Unsubscribes from the account's feed (watching for the account being disabled). */
+  private stopWatching: (() => void) | null = null;
   private readonly remoteAddress: string | null;
   private readonly log: Logger;
   private readonly onData = (chunk: Buffer) => this.received(chunk);
@@ -311,6 +313,10 @@ export class Pop3Session implements Pop3Host {
     this.drop = drop;
     this.account = { id: account.id, address: account.address };
     this.state = 'TRANSACTION';
+    // Locked, suspended or deactivated by an administrator: the session ends without UPDATE (SPEC 3.6).
+    this.stopWatching = services.feed.subscribe(account.id, (changes) => {
+      if (changes.some((c) => c.kind === 'account-disabled')) this.shutdown();
+    });
     const { count, octets } = drop.stat();
     this.log.info({ account: account.address, messages: count }, 'pop3 login');
     this.reply(`+OK Logged in, ${count} messages (${octets} octets)`);
@@ -415,6 +421,7 @@ export class Pop3Session implements Pop3Host {
     if (this.cleanedUp) return;
     this.cleanedUp = true;
     this.closed = true;
+    this.stopWatching?.();
     this.queue = [];
     this.sasl = null;
     this.releaseLock();

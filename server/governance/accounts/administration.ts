@@ -9,12 +9,14 @@
  * - every action needs a written reason and is audited with who, what and why; state changes go
  *   through the life cycle (`transition()`: history + audit), the rest through `recordEvent` and
  *   an audit row of its own;
- * - lock and suspend end the person's web sessions at once (and AuthService refuses their next
- *   sign-in on every protocol, see sign-in.ts);
+ * - lock and suspend end the person's web sessions at once, and open IMAP/POP3 sessions through
+ *   an `account-disabled` change on the feed; AuthService refuses their next sign-in on every
+ *   protocol (sign-in.ts);
  * - a transfer keeps the account and its mailbox (the same row, only `unit_id` changes): unit
  *   lists follow the unit automatically, and explicit memberships in lists of the old unit end.
  */
 import type { Kysely } from 'kysely';
+import type { ChangeFeed } from '../../mail/change-feed.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Account, Database } from '../../storage/database.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -63,6 +65,7 @@ export class AccountAdministration {
     private readonly lifecycle: AccountLifecycle,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly feed: ChangeFeed,
   ) {}
 
   lock(accountId: number, reason: string, by: AdminActor) {
@@ -99,6 +102,8 @@ export class AccountAdministration {
       },
       details,
     });
+    // Open IMAP/POP3 sessions end too (they listen on the account's feed).
+    if (action === 'lock' || action === 'suspend') this.feed.publish([{ kind: 'account-disabled', accountId: account.id, state: action === 'lock' ? 'locked' : 'suspended' }]);
     return this.reload(account.id);
   }
 

@@ -23,6 +23,7 @@
  * their own for the handover edits and waivers).
  */
 import type { Kysely } from 'kysely';
+import type { ChangeFeed } from '../../mail/change-feed.js';
 import type { MailStore } from '../../mail/mail-store.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Account, AccountDeactivation, Database } from '../../storage/database.js';
@@ -81,6 +82,7 @@ export class DeactivationService {
     readonly exporter: MailboxExporter,
     private readonly clock: Clock,
     readonly options: DeactivationOptions,
+    private readonly feed: ChangeFeed,
   ) {}
 
   // ── request and cancel ─────────────────────────────────────────────────────────────────
@@ -124,6 +126,7 @@ export class DeactivationService {
         if (account.state !== 'active') await endSessions(trx, account.id);
       },
     });
+    if (account.state !== 'active') this.feed.publish([{ kind: 'account-disabled', accountId: account.id, state: 'deactivating' }]);
     return this.row(id);
   }
 
@@ -203,6 +206,7 @@ export class DeactivationService {
         await endSessions(trx, account.id);
       },
     });
+    this.feed.publish([{ kind: 'account-disabled', accountId: account.id, state: 'deactivated' }]);
     return this.view(deactivation.id);
   }
 
