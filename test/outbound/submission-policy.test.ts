@@ -58,6 +58,7 @@ const events = () => gm.services.db.selectFrom('security_events').selectAll().or
 describe('one outbound pipeline for SMTP submission and the web', () => {
   it('a classified marker blocks both, with the reason, the 机要 pointer and a security event', async () => {
     const before = await inboxCount();
+    const stored = await gm.counts();
     const smtp = await smtpError({ subject: '【机密】2025年度重大项目前期工作推进情况', text: '截至目前，进展顺利。' });
     expect(smtp.responseCode).toBe(550);
     expect(smtp.response).toMatch(/^550 5\.7\.1 /);
@@ -73,6 +74,8 @@ describe('one outbound pipeline for SMTP submission and the web', () => {
     expect(error.issues[0].path).toBe('classified-marker');
 
     expect(await inboxCount()).toBe(before);
+    // nothing of a refused message is stored: no rows, no blob file, no queue entry
+    expect(await gm.counts()).toEqual(stored);
     const recorded = await events();
     expect(recorded.map((e) => [e.kind, e.account])).toEqual([
       ['outbound.classified_blocked', SENDER],
@@ -80,6 +83,7 @@ describe('one outbound pipeline for SMTP submission and the web', () => {
     ]);
     expect(JSON.parse(recorded[0]!.details)).toMatchObject({ check: 'classified-marker', protocol: 'smtp-submission', locations: ['subject'] });
     expect(JSON.parse(recorded[1]!.details)).toMatchObject({ protocol: 'web', locations: ['body'] });
+    expect(recorded[0]!.details).not.toContain('重大项目');
     expect(recorded[1]!.message_id).toMatch(/^<.+@.+>$/);
     const denied = await gm.services.db.selectFrom('audit_log').selectAll().where('action', '=', 'mail.send').where('outcome', '=', 'denied').execute();
     expect(denied.map((d) => d.protocol)).toEqual(['smtp-submission', 'web']);

@@ -82,7 +82,8 @@ export class OutboundGate {
           account_id: input.sender.accountId,
           account: input.sender.address,
           message_id: evaluation.message.messageId,
-          details: JSON.stringify({ check: finding.check, ...finding.details, protocol: input.protocol, ip: input.remoteIp, recipients: input.recipients.length, subject: evaluation.message.subject.slice(0, 200) }),
+          // Metadata only: the subject of a refused message may itself be the classified text.
+          details: JSON.stringify({ check: finding.check, ...finding.details, protocol: input.protocol, ip: input.remoteIp, recipients: input.recipients.length }),
           at: now,
         })
         .execute();
