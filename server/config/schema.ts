@@ -191,6 +191,38 @@ export const configSchema = z.object({
     })
     .prefault({}),
 
+  /** Mail arriving at the MX from other domains (SPEC Art. 4.2; NAME=inbound): authentication, anti-virus, attachments, phishing. */
+  inbound: z
+    .object({
+      /** Check SPF, DKIM, DMARC and ARC (mailauth) and honour DMARC reject/quarantine. Default true. */
+      authentication: z.boolean().default(true),
+      /** Sum of phishing rule scores at which a message is quarantined (below it, above 0: delivered with a warning). Default 6. */
+      phishingThreshold: z.number().min(1).default(6),
+      /**
+       * clamd to scan every message with (INSTREAM): `socket` (LocalSocket path) or `host`+`port`
+       * (TCP). Default none: anti-virus scanning is OFF and the server logs a warning at start;
+       * production must set it (Debian: socket `/run/clamav/clamd.ctl`).
+       */
+      clamd: z
+        .object({
+          socket: z.string().min(1).optional(),
+          host: z.string().min(1).optional(),
+          port: port.optional(),
+          /** Timeout of one scan, ms. Default 30000. */
+          timeoutMs: z.number().int().min(100).default(30_000),
+          /** Largest message sent to clamd, bytes (larger ones are treated as not scanned). Default 50 MiB. */
+          maxBytes: z.number().int().min(1024).default(50 * 1024 * 1024),
+        })
+        .optional(),
+      /**
+       * What happens when clamd cannot scan (unreachable, timeout, error): `hold` — quarantine
+       * and alert the security officer (default; never silently pass); `tempfail` — answer 451
+       * so the sender retries later.
+       */
+      scanFailure: z.enum(['hold', 'tempfail']).default('hold'),
+    })
+    .prefault({}),
+
   /** Account applications and activation (SPEC Art. 2; NAME=onboarding). */
   onboarding: z
     .object({
