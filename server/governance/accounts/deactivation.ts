@@ -329,7 +329,7 @@ export class DeactivationService {
       details: { deactivation: deactivation.id, ...mail.value, exportFiles: exports },
       within: async (trx) => {
         // Credentials and everything personal beyond the address (kept so audit rows line up).
-        for (const table of ['web_sessions', 'activation_tokens', 'webmail_settings', 'remote_image_senders', 'aliases', 'list_members', 'account_profiles'] as const) {
+        for (const table of ['web_sessions', 'activation_tokens', 'webmail_settings', 'remote_image_senders', 'auto_reply_log', 'aliases', 'list_members', 'account_profiles'] as const) {
           await trx.deleteFrom(table).where('account_id', '=', account.id).execute();
         }
         await trx.deleteFrom('auth_failures').where('account_id', '=', account.id).execute();

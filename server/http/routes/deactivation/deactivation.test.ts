@@ -237,6 +237,9 @@ describe('purge after retention', () => {
     const exportRow = await t.services.db.selectFrom('mailbox_exports').selectAll().where('account_id', '=', ids.liuyang!).executeTakeFirstOrThrow();
     const exportPath = `${t.services.deactivation.exporter.dir}/${exportRow.file}`;
     expect(existsSync(exportPath)).toBe(true);
+    // A sender answered by the out-of-office reply is remembered (auto_reply_log) until the purge.
+    await deliver(t, await buildMail({ to: ['liuyang@haining.gov.cn'], subject: '来函', text: '请回复' }), ['liuyang@haining.gov.cn']);
+    expect(await t.services.db.selectFrom('auto_reply_log').select('sender').where('account_id', '=', ids.liuyang!).execute()).toHaveLength(1);
     const admin = await signIn(t, 'czadmin@haining.gov.cn');
     expect((await admin.post(`/api/console/deactivations/${id}/complete`)).statusCode).toBe(200);
 
@@ -251,6 +254,7 @@ describe('purge after retention', () => {
     expect(account).toMatchObject({ state: 'purged', display_name: '已注销用户', pinyin: '', password_hash: null, used_bytes: 0 });
     expect(await t.services.db.selectFrom('mailboxes').select('id').where('account_id', '=', account.id).execute()).toHaveLength(0);
     expect(await t.services.db.selectFrom('webmail_settings').select('account_id').where('account_id', '=', account.id).execute()).toHaveLength(0);
+    expect(await t.services.db.selectFrom('auto_reply_log').select('sender').where('account_id', '=', account.id).execute()).toHaveLength(0);
 
     const blob = (hash: string) => t.services.db.selectFrom('blobs').selectAll().where('hash', '=', hash).executeTakeFirst();
     expect((await blob(shared.blobHash))?.ref_count).toBe(1);
@@ -263,7 +267,7 @@ describe('purge after retention', () => {
 
     const audit = await t.services.db.selectFrom('audit_log').selectAll().where('action', '=', 'account.lifecycle.purge').executeTakeFirstOrThrow();
     expect(audit).toMatchObject({ actor: 'system', target: 'liuyang@haining.gov.cn' });
-    expect(JSON.parse(audit.details)).toMatchObject({ from: 'deactivated', to: 'purged', messages: 3, exportFiles: 1 });
+    expect(JSON.parse(audit.details)).toMatchObject({ from: 'deactivated', to: 'purged', messages: 4, exportFiles: 1 });
     expect((await verifyAuditChain(t.services.db)).ok).toBe(true);
     // A second run finds nothing; the address is refused for good.
     expect(await t.services.deactivation.purgeDue()).toBe(0);
