@@ -147,6 +147,23 @@ describe('handover checklist and completion', () => {
     expect((await t.services.directory.getAccount('liuyang@haining.gov.cn')).state).toBe('deactivating');
   });
 
+  it('the auditor may read it but changes nothing', async () => {
+    await person('shenji@haining.gov.cn', '审计员', 'hn', ['auditor']);
+    const { id } = await requestAsPerson();
+    const auditor = await signIn(t, 'shenji@haining.gov.cn');
+    expect((await auditor.get(`/api/console/deactivations/${id}`)).statusCode).toBe(200);
+    const attempts = [
+      auditor.post(`/api/console/deactivations/${id}/complete`),
+      auditor.post(`/api/console/deactivations/${id}/waive`, { item: 'export', reason: '审计' }),
+      auditor.post(`/api/console/deactivations/${id}/cancel`, { reason: '审计' }),
+      auditor.patch(`/api/console/deactivations/${id}/handover`, { successorAddress: 'zhoumin@haining.gov.cn', forwardDays: 10 }),
+      auditor.post(`/api/console/accounts/${ids.zhoumin}/deactivation`, { reason: '审计' }),
+    ];
+    for (const response of await Promise.all(attempts)) expect(response.statusCode).toBe(403);
+    expect(await t.services.db.selectFrom('handover_waivers').selectAll().execute()).toEqual([]);
+    expect((await t.services.directory.getAccount('zhoumin@haining.gov.cn')).state).toBe('active');
+  });
+
   it('the unit admin of another unit sees nothing of it', async () => {
     const { id } = await requestAsPerson();
     const other = await signIn(t, 'jyadmin@haining.gov.cn');
