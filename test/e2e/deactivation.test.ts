@@ -216,4 +216,37 @@ describe.skipIf(!existsSync(CHROMIUM))(`account life cycle in headless Chromium$
     expect((await gm.inbox(SUCCESSOR)).map((m) => m.subject)).toContain('after deactivation');
     expect((await gm.inbox(PERSON)).map((m) => m.subject)).not.toContain('after deactivation');
   }, 120_000);
+
+  it('the department admin waives open items with a written reason in the console, then completes', async () => {
+    const person = await gm.addPerson({ address: 'wanghai@haining.gov.cn', displayName: '王海', unitCode: 'czj' });
+    const unitAdminApi = await apiSession(base, UNIT_ADMIN, SEED_PASSWORD);
+    const started = await unitAdminApi.post(`/api/console/accounts/${person.id}/deactivation`, { reason: '退休', successorAddress: SUCCESSOR, forwardDays: 30 });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+
+    const admin = await newPage();
+    await signIn(admin, DEPT_ADMIN, SEED_PASSWORD);
+    await admin.goto(`${base}/console/deactivations`);
+    await admin.getByRole('link', { name: /王海/ }).click();
+    const checklist = admin.locator('.handover-checklist');
+    await checklist.waitFor();
+    for (const item of ['auto_reply', 'export']) {
+      expect(await checklist.locator(`[data-item="${item}"]`).getAttribute('data-status')).toBe('open');
+      await checklist.locator(`[data-waive="${item}"]`).click();
+      const dialog = admin.locator('.ant-modal').filter({ hasText: '豁免交接事项' });
+      await dialog.getByRole('textbox').fill('本人已退休离岗，由单位统一归档并答复来信');
+      await dialog.getByRole('button', { name: /确\s*定/ }).click();
+      await expect.poll(() => checklist.locator(`[data-item="${item}"]`).getAttribute('data-status')).toBe('waived');
+    }
+    await checklist.getByText('本人已退休离岗').first().waitFor();
+    await shot(admin, 'console-waived');
+    await admin.getByRole('button', { name: '办结注销' }).click();
+    await admin.locator('.ant-popconfirm').getByRole('button', { name: /确\s*定/ }).click();
+    await admin.locator('.ant-tag').filter({ hasText: '已注销' }).first().waitFor();
+    expect((await gm.services.directory.getAccount('wanghai@haining.gov.cn')).state).toBe('deactivated');
+    const waivers = await gm.services.db.selectFrom('handover_waivers').select(['item', 'waived_by']).where('deactivation_id', '=', Number(started.body.id)).orderBy('item').execute();
+    expect(waivers).toEqual([
+      { item: 'auto_reply', waived_by: DEPT_ADMIN },
+      { item: 'export', waived_by: DEPT_ADMIN },
+    ]);
+  }, 90_000);
 });
