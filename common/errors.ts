@@ -51,6 +51,11 @@ export const ERROR_CATALOGUE = {
   // deactivation (SPEC Art. 3.6)
   /** Completion refused: handover items neither done nor waived (the message names them). */
   'deactivation.handover_incomplete': { status: 409, message: '交接事项尚未全部完成或豁免，不能注销' },
+  // incidents (SPEC Art. 4.3)
+  /** The incident is not in a state that allows this step (governance/incidents/state-machine.ts). */
+  'incident.illegal_transition': { status: 409, message: '事件当前状态不允许此操作' },
+  /** Response actions on a resolved or reviewed incident. */
+  'incident.closed': { status: 409, message: '事件已结案，不能再执行处置操作' },
   internal: { status: 500, message: '服务器内部错误，请稍后再试' },
   unavailable: { status: 503, message: '服务暂时不可用，请稍后再试' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -23,6 +23,8 @@ import { OnboardingService } from './governance/accounts/onboarding-service.js';
 import { AccountAdministration } from './governance/accounts/administration.js';
 import { DeactivationService } from './governance/accounts/deactivation.js';
 import { MailboxExporter } from './governance/accounts/mailbox-export.js';
+import { IncidentService } from './governance/incidents/incident-service.js';
+import { IncidentResponse } from './governance/incidents/response-actions.js';
 
 export interface Services {
   config: GovmailConfig;
@@ -48,6 +50,9 @@ export interface Services {
   administration: AccountAdministration;
   /** Deactivation with its handover checklist, and the purge after retention (SPEC Art. 3.6). */
   deactivation: DeactivationService;
+  /** Security incidents (SPEC Art. 4.3) and the response actions run from them. */
+  incidents: IncidentService;
+  incidentResponse: IncidentResponse;
   close(): Promise<void>;
 }
 
@@ -69,6 +74,11 @@ export async function createServices(config: GovmailConfig, options: { logger?: 
   const administration = new AccountAdministration(db, lifecycle, audit, clock, feed);
   const exporter = new MailboxExporter(db, blobs, clock, path.join(config.dataDir, 'exports'));
   const deactivation = new DeactivationService(db, lifecycle, audit, mail, exporter, clock, config.deactivation, feed);
+  const incidents = new IncidentService(db, mail, audit, clock, logger.child({ component: 'incidents' }), {
+    sla: config.incidents.slaMinutes,
+    noticeFrom: config.incidents.noticeFrom ?? `security@${config.domains[0]}`,
+  });
+  const incidentResponse = new IncidentResponse(db, mail, clock, incidents, administration);
   return {
     config,
     logger,
@@ -87,6 +97,8 @@ export async function createServices(config: GovmailConfig, options: { logger?: 
     onboarding,
     administration,
     deactivation,
+    incidents,
+    incidentResponse,
     close: () => db.destroy(),
   };
 }

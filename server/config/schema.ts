@@ -240,6 +240,27 @@ export const configSchema = z.object({
     })
     .prefault({}),
 
+  incidents: z
+    .object({
+      /**
+       * Response time allowed in each incident state, minutes (SPEC Art. 4.3 timers): past it the
+       * console shows the incident as overdue. Defaults: reported 60 (triage within the hour),
+       * triaged 240 (contain within four hours), contained 1440 (resolve within a day),
+       * resolved 10080 (the after-action review within a week). `reviewed` is final: no timer.
+       */
+      slaMinutes: z
+        .object({
+          reported: z.number().int().min(1).default(60),
+          triaged: z.number().int().min(1).default(240),
+          contained: z.number().int().min(1).default(1440),
+          resolved: z.number().int().min(1).default(10080),
+        })
+        .prefault({}),
+      /** Sender of the verdict notices reporters receive. Default `security@<first domain>`. */
+      noticeFrom: z.string().optional(),
+    })
+    .prefault({}),
+
   /** Default mailbox quota for new accounts, bytes. Default 2 GiB. */
   defaultQuotaBytes: z.number().int().min(0).default(2 * 1024 * 1024 * 1024),
 

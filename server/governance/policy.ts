@@ -62,6 +62,8 @@ const RULES = {
   'security.quarantine': { security_officer: 'all' },
   'security.rules': { security_officer: 'all' },
   'security.incidents': { security_officer: 'all' },
+  /** Reading incidents (list, detail, timeline): the auditor sees them and changes nothing (三员分立). */
+  'security.incidents_view': { security_officer: 'all', auditor: 'all' },
   'security.purge_message': { security_officer: 'all' },
   'outbound.manage': { dept_admin: 'all', security_officer: 'all' },
   // Outbound content checks (SPEC 3.1): held messages of a unit's senders, and a unit's content rules

@@ -22,6 +22,7 @@ import { consoleRoutes } from './routes/console/routes.js';
 import { consoleAccountAdminRoutes } from './routes/console-account-admin/routes.js';
 import { deactivationRoutes } from './routes/deactivation/routes.js';
 import { consoleOutboundRoutes } from './routes/console-outbound/routes.js';
+import { consoleIncidentRoutes } from './routes/console-incidents/routes.js';
 import { healthRoutes } from './routes/health/routes.js';
 import { onboardingRoutes } from './routes/onboarding.js';
 import { sessionRoutes } from './routes/session/routes.js';
@@ -59,6 +60,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       await api.register(onboardingRoutes, { services });
       await api.register(consoleAccountAdminRoutes, { services });
       await api.register(deactivationRoutes, { services });
+      await api.register(consoleIncidentRoutes, { services });
     },
     { prefix: '/api' },
   );

@@ -484,6 +484,31 @@ export class MailStore {
     });
   }
 
+  /**
+   * Removes every copy of one message from every mailbox of every account (an incident's purge,
+   * SPEC Art. 4.3), selected by its Message-ID header or by its blob hash. One transaction:
+   * each mailbox gets a new MODSEQ and `message-expunged` changes (IMAP sessions see EXPUNGE,
+   * the webmail's live updates drop it), quotas are credited and blob references released, the
+   * file going when the last reference does. Returns the removed rows (accounts, mailboxes, UIDs).
+   */
+  async purgeEverywhere(selector: { messageId: string } | { blobHash: string }): Promise<Result<{ accountId: number; mailboxId: number; uid: number; messageRowId: number }[]>> {
+    return this.run(async (tx, released) => {
+      let query = tx.selectFrom('messages').selectAll();
+      query = 'messageId' in selector ? query.where('message_id', '=', selector.messageId) : query.where('blob_hash', '=', selector.blobHash);
+      const rows = await query.orderBy('mailbox_id').orderBy('uid').execute();
+      const byMailbox = new Map<number, MessageRow[]>();
+      for (const row of rows) byMailbox.set(row.mailbox_id, [...(byMailbox.get(row.mailbox_id) ?? []), row]);
+      const changes: MailChange[] = [];
+      const removed: { accountId: number; mailboxId: number; uid: number; messageRowId: number }[] = [];
+      for (const [mailboxId, list] of byMailbox) {
+        const mailbox = await tx.selectFrom('mailboxes').selectAll().where('id', '=', mailboxId).executeTakeFirstOrThrow();
+        await this.removeMessages(tx, mailbox, list, released, changes, true);
+        for (const row of list) removed.push({ accountId: mailbox.account_id, mailboxId, uid: row.uid, messageRowId: row.id });
+      }
+      return { value: removed, changes };
+    });
+  }
+
   private async removeMessages(tx: Tx, mailbox: Mailbox, rows: readonly MessageRow[], released: string[], changes: MailChange[], report: boolean, freeBlobs = true, creditQuota = true): Promise<void> {
     if (rows.length === 0) return;
     const { modseq } = await this.allocate(tx, mailbox.id, 0);

@@ -26,5 +26,7 @@ export const smtpErrors = {
   tooManyConnections: () => new SmtpError(421, '4.7.0', 'Too many connections from your address, try again later'),
   /** The outbound content checks refused the message; the text names the rule and the 机要 channel. */
   contentRefused: (reason: string) => new SmtpError(550, '5.7.1', `Message refused by content policy (邮件被内容安全策略拒绝): ${reason.replace(/[\r\n]+/g, ' ')}`),
+  /** SPEC Art. 4.3: a sender or domain blocked by the security officer (governance/security/blocklist.ts). */
+  senderBlocked: (address: string) => new SmtpError(550, '5.7.1', `<${address}>: Sender blocked by local policy (发件人已被安全管理员封禁)`),
   temporary: () => new SmtpError(451, '4.3.0', 'Temporary local error, please try again later (服务器临时错误)'),
 } as const;

@@ -14,6 +14,7 @@ import type { ListenerConfig } from '../config/schema.js';
 import { OutboundRefused } from '../delivery/outbound/outbound-refused.js';
 import { keepOwnEnhancedCodes } from './enhanced-codes.js';
 import { SmtpError, smtpErrors } from './smtp-errors.js';
+import { blockedSender } from '../governance/security/blocklist.js';
 import { fromHeaderAddresses, hasHeader, newMessageId, normalizeLineEndings, prependHeaders, rfc5322Date, sanitizeHeaderValue } from './message-headers.js';
 
 export type SmtpMode = 'mx' | 'submission' | 'submissions';
@@ -102,7 +103,15 @@ export function createSmtpServer(mode: SmtpMode, services: Services, tls: TlsMat
 
     onMailFrom(address: SMTPServerAddress, session, callback) {
       const user = userOf(session);
-      if (!isSubmission || !user) return callback();
+      if (!isSubmission) {
+        // SPEC Art. 4.3: senders and domains blocked from an incident are refused before any data.
+        if (!address.address) return callback();
+        blockedSender(services.db, address.address)
+          .then((block) => (block ? callback(smtpErrors.senderBlocked(address.address)) : callback()))
+          .catch((err: unknown) => fail(callback, err, 'mail-from'));
+        return;
+      }
+      if (!user) return callback();
       services.delivery.resolver
         .sendableAddresses(user.accountId)
         .then((allowed) => (allowed.includes(address.address.toLowerCase()) ? callback() : callback(smtpErrors.senderNotAllowed(address.address))))
@@ -183,6 +192,11 @@ async function acceptMessage(services: Services, mode: SmtpMode, session: SMTPSe
     if (!hasHeader(raw, 'Date')) added.push(`Date: ${rfc5322Date(new Date(clock.now()))}`);
     if (!hasHeader(raw, 'Message-ID')) added.push(`Message-ID: ${newMessageId(config.hostname)}`);
     if (added.length) raw = prependHeaders(raw, added);
+  }
+
+  if (mode === 'mx') {
+    // A blocked sender hiding behind another envelope address is still refused by its From.
+    for (const from of fromHeaderAddresses(raw)) if (await blockedSender(services.db, from)) throw smtpErrors.senderBlocked(from);
   }
 
   const recipients = session.envelope.rcptTo.map((r) => r.address);

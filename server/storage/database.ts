@@ -316,6 +316,11 @@ export interface Database {
   account_deactivations: AccountDeactivationTable;
   handover_waivers: HandoverWaiverTable;
   mailbox_exports: MailboxExportTable;
+  // incidents (SPEC Art. 4.3, 10.3)
+  incidents: IncidentTable;
+  incident_events: IncidentEventTable;
+  sender_blocks: SenderBlockTable;
+  forced_password_resets: ForcedPasswordResetTable;
 }
 
 export type Unit = Selectable<UnitTable>;
@@ -548,3 +553,73 @@ export interface MailboxExportTable {
 
 export type AccountDeactivation = Selectable<AccountDeactivationTable>;
 export type MailboxExport = Selectable<MailboxExportTable>;
+
+// ── incidents: SPEC Art. 4.3, 10.3 (migration 2026-11-29-incidents) ───────────────────────
+
+/** A security incident (governance/incidents/incident-service.ts holds its life cycle). */
+export interface IncidentTable {
+  id: Generated<number>;
+  /** suspicious_mail | account_compromised | device_lost | misdirected_mail | other */
+  kind: string;
+  /** reported | triaged | contained | resolved | reviewed */
+  state: string;
+  reporter_account_id: number | null;
+  reporter_address: string;
+  /** The security officer in charge. */
+  owner_account_id: number | null;
+  /** The account the incident is about (the reporter's own for a compromised account or lost device). */
+  subject_account_id: number | null;
+  description: string;
+  /** The reporter's copy (messages.id) of the mail reported; may be gone after a purge. */
+  message_row_id: number | null;
+  /** The Message-ID header (with angle brackets) and blob hash of that mail: what a purge uses. */
+  message_id: string | null;
+  blob_hash: string | null;
+  message_subject: string | null;
+  message_from: string | null;
+  /** What the reporter is told when the incident is resolved. */
+  verdict: string | null;
+  state_entered_at: Millis;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+/** One line of an incident's timeline: a state change, an owner change, an action, a note. */
+export interface IncidentEventTable {
+  id: Generated<number>;
+  incident_id: number;
+  at: Millis;
+  actor: string;
+  actor_account_id: number | null;
+  kind: string;
+  from_state: string | null;
+  to_state: string | null;
+  reason: string | null;
+  /** JSON object (counts, targets); never mail content. */
+  details: string;
+}
+
+/** Senders refused at the MX with 550 5.7.1 (governance/security/blocklist.ts). */
+export interface SenderBlockTable {
+  id: Generated<number>;
+  /** Lower-case address (`a@b.cn`) or domain (`b.cn`, which also covers its subdomains). */
+  pattern: string;
+  kind: 'address' | 'domain';
+  reason: string;
+  incident_id: number | null;
+  created_by: string;
+  created_at: Millis;
+}
+
+/** Accounts whose password must be changed before they may sign in again (until credentials owns this). */
+export interface ForcedPasswordResetTable {
+  account_id: number;
+  incident_id: number | null;
+  required_by: string;
+  reason: string;
+  required_at: Millis;
+}
+
+export type Incident = Selectable<IncidentTable>;
+export type IncidentEvent = Selectable<IncidentEventTable>;
+export type SenderBlock = Selectable<SenderBlockTable>;

@@ -14,6 +14,9 @@ import { HandoverIncomplete } from '../../governance/accounts/deactivation.js';
 import { DirectoryError } from '../../governance/directory/directory-service.js';
 import { MailError, type MailErrorCode } from '../../mail/errors.js';
 import { OutboundRefused } from '../../delivery/outbound/outbound-refused.js';
+import { IncidentError } from '../../governance/incidents/incident-service.js';
+import { IllegalIncidentTransition } from '../../governance/incidents/state-machine.js';
+import { BlocklistError } from '../../governance/security/blocklist.js';
 import { globalPlugin } from './global-plugin.js';
 
 /** Fastify and plugin errors with a 4xx status, by status. */
@@ -68,6 +71,11 @@ export function toApiError(error: unknown): ApiError | null {
     const issues = error.findings.map((f) => ({ path: f.check === 'classification-label' ? 'classification' : f.check, message: f.reason }));
     return new ApiError(error.kind === 'blocked' ? 'outbound.blocked' : 'outbound.confirm_required', error.message, { issues, cause: error });
   }
+  if (error instanceof IllegalIncidentTransition) return new ApiError('incident.illegal_transition', undefined, { cause: error });
+  if (error instanceof IncidentError) {
+    return new ApiError(error.code === 'NOT_FOUND' ? 'not_found' : error.code === 'CLOSED' ? 'incident.closed' : 'validation', error.code === 'NOT_FOUND' ? undefined : error.message, { cause: error });
+  }
+  if (error instanceof BlocklistError) return new ApiError('validation', error.message, { cause: error });
   if (error instanceof MailError) return new ApiError(MAIL_ERRORS[error.code], undefined, { cause: error });
   if (error instanceof ZodError) {
     return new ApiError('validation', undefined, { issues: error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) });

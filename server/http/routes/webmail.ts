@@ -10,6 +10,7 @@ import { UploadStore } from '../webmail/upload-store.js';
 import { composeRoutes } from './compose/routes.js';
 import { directoryRoutes } from './directory/routes.js';
 import { eventRoutes } from './events/routes.js';
+import { incidentRoutes } from './incidents/routes.js';
 import { mailboxRoutes } from './mailboxes/routes.js';
 import { messageRoutes } from './messages/routes.js';
 import { receiptRoutes } from './receipts/routes.js';
@@ -30,4 +31,5 @@ export async function webmailRoutes(app: FastifyInstance, { services }: { servic
   await app.register(directoryRoutes, { services });
   await app.register(eventRoutes, { services });
   await app.register(settingsRoutes, { services });
+  await app.register(incidentRoutes, { services });
 }

@@ -429,6 +429,9 @@ export const enErrors: Record<ErrorCode, string> = {
   'activation.invalid': 'The activation link is not valid or was already used. Contact your unit administrator.',
   'activation.expired': 'The activation link has expired. Ask your unit administrator for a new one.',
   'deactivation.handover_incomplete': 'The handover is not complete: every item must be done or waived first.',
+  // incidents
+  'incident.illegal_transition': 'The incident is not in a state that allows this.',
+  'incident.closed': 'The incident is closed: reopen it before taking further action.',
   internal: 'Something went wrong on the server. Try again later.',
   unavailable: 'The service cannot be reached. Check your connection and try again.',
 };

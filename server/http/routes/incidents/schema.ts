@@ -1,0 +1,1 @@
+export { myIncidentViewSchema, reportIncidentSchema, type MyIncidentView, type ReportIncident } from '../../../../common/schemas/incidents.js';
