@@ -179,7 +179,7 @@ describe('the officer: response actions', () => {
     expect((await t.services.directory.getAccount(lina.address)).state).toBe('locked');
     expect((await other.get('/api/incidents')).statusCode).toBe(401);
     const history = await t.services.lifecycle.history(lina.id);
-    expect(history.at(-1)).toMatchObject({ action: 'lock', actor: 'anquan@haining.gov.cn', reason: '账号异常登录' });
+    expect(history.at(-1)).toMatchObject({ action: 'lock', actor: 'anquan@haining.gov.cn', reason: `账号异常登录（安全事件 #${incidentId}）` });
     expect((await officer.post(`/api/console/incidents/${incidentId}/actions/lock-account`, { account: lina.address, reason: '再次' })).statusCode).toBe(409);
     expect((await officer.post(`/api/console/incidents/${incidentId}/actions/lock-account`, { account: 'nobody@haining.gov.cn', reason: 'x' })).statusCode).toBe(404);
   });
