@@ -182,8 +182,12 @@ export const configSchema = z.object({
       delayNoticeHours: z.number().min(0.1).default(4),
       /** Hours a sent, failed or cancelled row stays listed in the console before it is removed. Default 168 (7 days). */
       finishedRetentionHours: z.number().min(0).default(168),
-      /** Seconds a node holds a claimed row; after that another node may retry it. Default 300. */
-      leaseSeconds: z.number().int().min(10).default(300),
+      /**
+       * Seconds a node holds a claimed row; after that another node may retry it. Renewed before
+       * each host is tried. Default 900: longer than one SMTP transaction may take (the 10-minute
+       * DATA timeout of RFC 5321 §4.5.3.2), so a slow send is not taken over and sent twice.
+       */
+      leaseSeconds: z.number().int().min(10).default(900),
       /** Milliseconds between looks at the queue. Default 5000. */
       pollIntervalMs: z.number().int().min(50).default(5000),
       /** Connection and greeting timeout for remote servers, ms. Default 30000. */

@@ -212,6 +212,17 @@ export class OutboundSender {
       .execute();
   }
 
+  /** Keeps the rows ours while a slow attempt goes on (each host tried may take minutes). */
+  private async renewLease(group: OutboundRow[]): Promise<void> {
+    const now = this.deps.clock.now();
+    await this.deps.db
+      .updateTable('outbound_queue')
+      .set({ lease_until: now + this.policy.leaseSeconds * 1000 })
+      .where('id', 'in', group.map((r) => r.id))
+      .where('lease_owner', '=', this.nodeId)
+      .execute();
+  }
+
   private async route(domain: string): Promise<RouteResult> {
     const smart = this.policy.smartHost;
     if (smart) return { kind: 'routes', routes: [{ host: smart.host, name: smart.host, port: smart.port, secure: smart.secure, ...(smart.user ? { auth: { user: smart.user, pass: smart.password ?? '' } } : {}) }] };
@@ -314,6 +325,7 @@ export class OutboundSender {
         const signed = await this.sign(raw, first.envelope_from);
         let lastConnectionError = 'no route';
         for (const route_ of route.routes) {
+          await this.renewLease(group);
           const result = await this.send(route_, first.envelope_from, recipients, signed);
           if ('connectionError' in result) {
             lastConnectionError = result.connectionError;
