@@ -31,6 +31,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import { DirectoryError } from '../directory/directory-service.js';
 import { authorize, can, type PolicyAction } from '../policy.js';
 import { accountFor, requireReason, type AdminActor } from './administration.js';
+import type { DeactivationNotices } from './deactivation-notices.js';
 import type { AccountLifecycle, LifecycleActor } from './lifecycle.js';
 import type { MailboxExporter } from './mailbox-export.js';
 import { endSessions } from './sign-in.js';
@@ -83,6 +84,7 @@ export class DeactivationService {
     private readonly clock: Clock,
     readonly options: DeactivationOptions,
     private readonly feed: ChangeFeed,
+    private readonly notices: DeactivationNotices | null = null,
   ) {}
 
   // ── request and cancel ─────────────────────────────────────────────────────────────────
@@ -127,6 +129,8 @@ export class DeactivationService {
       },
     });
     if (account.state !== 'active') this.feed.publish([{ kind: 'account-disabled', accountId: account.id, state: 'deactivating' }]);
+    // The unit's administrators complete it: tell them when the person asked themselves.
+    if (account.id === by.policy.accountId) await this.notify(() => this.notices!.requested(account, reason));
     return this.row(id);
   }
 
@@ -207,6 +211,10 @@ export class DeactivationService {
       },
     });
     this.feed.publish([{ kind: 'account-disabled', accountId: account.id, state: 'deactivated' }]);
+    if (forwardUntil !== null && deactivation.successor_account_id !== null) {
+      const successor = await this.db.selectFrom('accounts').select('address').where('id', '=', deactivation.successor_account_id).executeTakeFirst();
+      if (successor) await this.notify(() => this.notices!.forwarding(account, successor.address, forwardUntil));
+    }
     return this.view(deactivation.id);
   }
 
@@ -370,6 +378,16 @@ export class DeactivationService {
     if (successor.id === account.id) throw new DirectoryError('INVALID', '接替人不能是本人');
     if (successor.state !== 'active') throw new DirectoryError('INVALID', `接替人账号未处于正常状态：${successor.address}`);
     return successor;
+  }
+
+  /** A notice failing must not undo the step it reports: it is recorded instead. */
+  private async notify(send: () => Promise<unknown>): Promise<void> {
+    if (!this.notices) return;
+    try {
+      await send();
+    } catch (err) {
+      await this.audit.append({ actor: 'system', action: 'account.deactivation_notice_failed', outcome: 'failure', details: { error: String((err as Error).message ?? err).slice(0, 300) } });
+    }
   }
 
   private async auditAction(who: LifecycleActor, action: string, target: string, details: Record<string, unknown>): Promise<void> {

@@ -88,6 +88,14 @@ describe('request', () => {
       ['export', 'open'],
     ]);
     expect(view.deactivation.checklist[0].detail.unconfirmed).toBe(1);
+    // The unit admin is told by mail (they complete it).
+    const notice = await t.services.db
+      .selectFrom('messages')
+      .innerJoin('mailboxes', 'mailboxes.id', 'messages.mailbox_id')
+      .select('messages.subject')
+      .where('mailboxes.account_id', '=', ids.czadmin!)
+      .execute();
+    expect(notice.map((m) => m.subject)).toEqual(['账号注销申请：刘洋（liuyang@haining.gov.cn）']);
     // A second request while one is in progress is an illegal transition.
     expect((await me.post('/api/account/deactivation', { reason: '再次申请' })).statusCode).toBe(409);
   });
@@ -195,6 +203,8 @@ describe('handover checklist and completion', () => {
     expect(await t.services.delivery.resolver.resolve('liuyang@haining.gov.cn')).toEqual({ kind: 'local', accountIds: [ids.zhoumin], via: 'handover', handoverFrom: ids.liuyang });
     const report = await deliver(t, await buildMail({ to: ['liuyang@haining.gov.cn'], subject: '给刘洋的工作函', text: '请处理' }), ['liuyang@haining.gov.cn']);
     expect(report.deliveredTo).toEqual([ids.zhoumin]);
+    const successorInbox = await t.services.mail.listMessages(ids.zhoumin!, (await t.services.mail.getMailbox(ids.zhoumin!, 'INBOX')).id);
+    expect(successorInbox.map((m) => m.subject)).toEqual(['工作交接：刘洋（liuyang@haining.gov.cn）的邮件将转给您', '给刘洋的工作函']);
     // The person's own out-of-office reply still answers the sender (once).
     const replies = await t.services.db.selectFrom('outbound_queue').select(['recipient', 'blob_hash']).where('recipient', '=', 'someone@example.com').execute();
     expect(replies).toHaveLength(1);
@@ -280,7 +290,8 @@ describe('purge after retention', () => {
     expect(await t.services.blobs.has(own.blobHash)).toBe(false);
     expect(existsSync(exportPath)).toBe(false);
     // The successor's copy is untouched.
-    expect(await t.services.mail.listMessages(ids.zhoumin!, (await t.services.mail.getMailbox(ids.zhoumin!, 'INBOX')).id)).toHaveLength(1);
+    const kept = await t.services.mail.listMessages(ids.zhoumin!, (await t.services.mail.getMailbox(ids.zhoumin!, 'INBOX')).id);
+    expect(kept.map((m) => m.subject)).toContain('全局通知');
 
     const audit = await t.services.db.selectFrom('audit_log').selectAll().where('action', '=', 'account.lifecycle.purge').executeTakeFirstOrThrow();
     expect(audit).toMatchObject({ actor: 'system', target: 'liuyang@haining.gov.cn' });
