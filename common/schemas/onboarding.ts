@@ -133,7 +133,16 @@ export const accountListQuerySchema = pageQuerySchema.extend({
   activation: z.enum(['expired']).optional(),
   q: z.string().trim().max(100).optional(),
 });
-export type AccountListQuery = z.input<typeof accountListQuerySchema>;
+/** What the web client sends (the schema coerces the query-string values). */
+export interface AccountListQuery {
+  unitId?: number;
+  subUnits?: 'true' | 'false';
+  state?: (typeof ACCOUNT_STATE_VALUES)[number];
+  activation?: 'expired';
+  q?: string;
+  offset: number;
+  limit: number;
+}
 
 export const consoleAccountSchema = z.object({
   id: z.number().int(),

@@ -10,14 +10,16 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { BrowserRouter } from 'react-router';
+import { lazy, useCallback, useEffect, useMemo, useState } from 'react';
+import { BrowserRouter, useLocation } from 'react-router';
 import { ApiError } from '../../common/errors.js';
 import type { SessionView } from '../../common/schemas/session.js';
 import { api } from './api/client.js';
 import { SessionContext, type SessionContextValue } from './hooks/use-session.js';
 import { useI18n } from './i18n/index.js';
 import { runtimeTheme } from './theme.js';
+import { PageLoading } from './components/page-loading.js';
+import { isPublicPath } from './public/public-paths.js';
 import { MailRoutes } from './webmail/mail-routes.js';
 import { SignInPage } from './webmail/sign-in-page.js';
 
@@ -27,6 +29,9 @@ import { SignInPage } from './webmail/sign-in-page.js';
  * document and the CSP has nothing to refuse.
  */
 const detachedStyles = document.createElement('div');
+
+/** The public pages (apply, application status, activation): a chunk of their own, no sign-in. */
+const PublicRoutes = lazy(() => import('./public/public-routes.js'));
 
 function makeQueryClient(): QueryClient {
   return new QueryClient({
@@ -69,6 +74,7 @@ export function App() {
 
 function SessionGate({ queryClient }: { queryClient: QueryClient }) {
   const { t, errorText } = useI18n();
+  const location = useLocation();
   const [state, setState] = useState<State>({ kind: 'loading' });
 
   useEffect(() => {
@@ -108,6 +114,13 @@ function SessionGate({ queryClient }: { queryClient: QueryClient }) {
 
   const context = useMemo<SessionContextValue | null>(() => (state.kind === 'signed-in' ? { session: state.session, signOut, refresh } : null), [state, signOut, refresh]);
 
+  if (isPublicPath(location.pathname)) {
+    return (
+      <PageLoading>
+        <PublicRoutes />
+      </PageLoading>
+    );
+  }
   if (state.kind === 'loading') {
     return (
       <div className="boot" role="status">

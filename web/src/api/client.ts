@@ -100,6 +100,25 @@ export async function call<S extends z.ZodType>(method: Method, path: string, sc
   return parsed.data;
 }
 
+/** A multipart POST (fields and one file); the browser sets the boundary. */
+export async function callForm<S extends z.ZodType>(path: string, schema: S, fields: Record<string, string>, fileField: string, file: File): Promise<z.output<S> | undefined> {
+  const form = new FormData();
+  for (const [key, value] of Object.entries(fields)) form.append(key, value);
+  form.append(fileField, file, file.name);
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (csrfToken) headers[CSRF_HEADER] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(path, { method: 'POST', headers, credentials: 'same-origin', body: form });
+  } catch (err) {
+    throw new ApiError('unavailable', undefined, { cause: err });
+  }
+  if (!response.ok) throw report(await errorFrom(response.status, await response.json().catch(() => undefined)));
+  const parsed = schema.safeParse(await response.json().catch(() => undefined));
+  if (!parsed.success) throw new ApiError('internal', undefined, { cause: parsed.error });
+  return parsed.data;
+}
+
 function errorFrom(status: number, body: unknown): ApiError {
   const parsed = errorBodySchema.safeParse(body);
   if (parsed.success && isErrorCode(parsed.data.error.code)) {

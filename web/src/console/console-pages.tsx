@@ -7,7 +7,7 @@
  * To add a page: write `pages/<name>-page.tsx` with a default export, add one line here and its
  * menu label to the i18n dictionaries. `menu: false` routes a page without a menu entry (details).
  */
-import { AuditOutlined, FilterOutlined, HomeOutlined, SendOutlined, UserDeleteOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, AuditOutlined, FilterOutlined, HomeOutlined, SendOutlined, TeamOutlined, UploadOutlined, UserDeleteOutlined } from '@ant-design/icons';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import type { MessageKey } from '../i18n/index.js';
 
@@ -30,5 +30,11 @@ export const CONSOLE_PAGES: ConsolePage[] = [
   { path: 'outbound-holds', label: 'console.menu.outboundHolds', icon: <AuditOutlined />, action: 'outbound.review', component: lazy(() => import('./pages/outbound-holds-page.js')) },
   { path: 'content-rules', label: 'console.menu.contentRules', icon: <FilterOutlined />, action: 'outbound.rules', component: lazy(() => import('./pages/content-rules-page.js')) },
   { path: 'outbound-queue', label: 'console.menu.outboundQueue', icon: <SendOutlined />, action: 'outbound.manage', component: lazy(() => import('./pages/outbound-queue-page.js')) },
+  { path: 'applications', label: 'console.menu.applications', icon: <AuditOutlined />, action: 'application.review', component: lazy(() => import('./pages/applications-page.js')) },
+  { path: 'applications/:id', label: 'console.menu.applications', icon: null, action: 'application.review', component: lazy(() => import('./pages/application-detail-page.js')), menu: false },
+  { path: 'accounts', label: 'console.menu.accounts', icon: <TeamOutlined />, action: 'account.view', component: lazy(() => import('./pages/accounts-page.js')) },
+  { path: 'accounts/:id', label: 'console.menu.accounts', icon: null, action: 'account.view', component: lazy(() => import('./pages/account-detail-page.js')), menu: false },
+  { path: 'import', label: 'console.menu.import', icon: <UploadOutlined />, action: 'account.bulk_import', component: lazy(() => import('./pages/import-page.js')) },
+  { path: 'units', label: 'console.menu.units', icon: <ApartmentOutlined />, action: 'unit.manage', component: lazy(() => import('./pages/units-page.js')) },
 ];
 

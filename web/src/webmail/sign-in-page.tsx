@@ -78,6 +78,10 @@ export function SignInPage({ notice, onSignedIn, announcements }: { notice: stri
           )}
         </Card>
       </main>
+      <nav className="signin-links" aria-label={t('apply.linksLabel')}>
+        <a href="/apply">{t('apply.link')}</a>
+        <a href="/apply/status">{t('apply.statusLink')}</a>
+      </nav>
       <footer className="signin-footer">{t('signIn.footer')}</footer>
     </div>
   );
