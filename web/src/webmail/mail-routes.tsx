@@ -12,6 +12,7 @@ import { SearchView } from './search-view.js';
 
 const ComposePage = lazy(() => import('./compose-page.js'));
 const SettingsPage = lazy(() => import('./settings-page.js'));
+const ReportsPage = lazy(() => import('./reports-page.js'));
 /** The governance console: its own chunk, never loaded by a webmail visit. */
 const ConsoleApp = lazy(() => import('../console/console-app.js'));
 
@@ -44,6 +45,14 @@ export function MailRoutes() {
           element={
             <Loading>
               <ComposePage />
+            </Loading>
+          }
+        />
+        <Route
+          path="/reports"
+          element={
+            <Loading>
+              <ReportsPage />
             </Loading>
           }
         />

@@ -2,7 +2,7 @@
  * The signed-in frame: header (search, compose, language, account), the folder tree (a drawer
  * on a phone), live updates and the global shortcuts c (compose) and / (search).
  */
-import { EditOutlined, LogoutOutlined, MailOutlined, MenuOutlined, SafetyCertificateOutlined, SettingOutlined, UserOutlined } from '@ant-design/icons';
+import { AlertOutlined, EditOutlined, LogoutOutlined, MailOutlined, MenuOutlined, SafetyCertificateOutlined, SettingOutlined, UserOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Button, Drawer, Dropdown, Input, Layout, type InputRef } from 'antd';
 import { useEffect, useRef, useState } from 'react';
@@ -114,11 +114,13 @@ export function MailShell() {
                 { key: 'who', label: session.account.address, disabled: true },
                 ...(phone ? [{ key: 'language', label: t('language.switchTo') }] : []),
                 { key: 'settings', icon: <SettingOutlined />, label: t('header.settings') },
+                { key: 'reports', icon: <AlertOutlined />, label: t('incident.myReports') },
                 { type: 'divider' as const },
                 { key: 'signout', icon: <LogoutOutlined />, label: t('header.signOut') },
               ],
               onClick: ({ key }) => {
                 if (key === 'settings') navigate('/settings');
+                else if (key === 'reports') navigate('/reports');
                 else if (key === 'signout') void signOut();
                 else if (key === 'language') {
                   const next = locale === 'en' ? 'zh-CN' : 'en';

@@ -38,6 +38,7 @@ import { useSession } from '../hooks/use-session.js';
 import { formatDateTime, formatShortDateTime, formatSize } from '../i18n/format.js';
 import { useI18n } from '../i18n/index.js';
 import { useMailboxes, useMessageActions } from './mail-data.js';
+import { ReportSuspiciousButton } from './report-suspicious.js';
 
 const PREVIEWABLE = /^(?:image\/(?:png|gif|jpeg|webp|bmp)|application\/pdf)$/i;
 
@@ -251,6 +252,7 @@ export function MessageReader({ id, onBack, onRemoved }: Props) {
             <Button danger={inTrash} icon={<DeleteOutlined />} aria-label={inTrash ? t('reader.deleteForever') : t('reader.delete')} onClick={remove} />
           </Tooltip>
         </Space.Compact>
+        {!isDraft && !mine && <ReportSuspiciousButton messageId={data.id} canMoveToJunk={special !== '\\Junk' && !inTrash} onMoved={onRemoved} />}
         <Dropdown
           trigger={['click']}
           menu={{
