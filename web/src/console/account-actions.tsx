@@ -11,6 +11,7 @@ import type { AccountDetail, ActivationLinkView } from '../../../common/schemas/
 import { onboardingApi } from '../api/onboarding.js';
 import { useI18n } from '../i18n/index.js';
 import { ActivationLinkResult } from './activation-link.js';
+import { AdminAccountActions } from './admin-account-actions.js';
 
 export function AccountActions({ account, onChanged }: { account: AccountDetail; onChanged(): void }) {
   const { t, errorText } = useI18n();
@@ -40,6 +41,7 @@ export function AccountActions({ account, onChanged }: { account: AccountDetail;
           {t('console.accounts.reissueOne')}
         </Button>
       )}
+      <AdminAccountActions account={account} onChanged={onChanged} />
       {link && <ActivationLinkResult address={account.address} activation={link} onClose={() => setLink(null)} />}
     </Space>
   );
