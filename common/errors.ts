@@ -36,6 +36,8 @@ export const ERROR_CATALOGUE = {
   'outbound.confirm_required': { status: 409, message: '邮件含有需要确认的内容，请确认后再发送' },
   /** The held message or queue entry was decided or sent meanwhile (another reviewer, the sender). */
   'outbound.not_pending': { status: 409, message: '该邮件已被处理，请刷新后查看' },
+  /** The quarantined message was released or deleted meanwhile (another security officer). */
+  'quarantine.not_held': { status: 409, message: '该隔离邮件已被处理，请刷新后查看' },
   unsupported_media_type: { status: 415, message: '不支持的请求内容类型' },
   rate_limited: { status: 429, message: '操作过于频繁，请稍后再试' },
   // onboarding (account life cycle, SPEC Art. 2)

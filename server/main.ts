@@ -8,6 +8,7 @@ import type { Logger } from './platform/logger.js';
 import type { MailDnsResolver } from './delivery/outbound/queue-sender.js';
 import { loadOrCreateTls, type TlsMaterial } from './platform/tls.js';
 import { createServices, type Services } from './services.js';
+import type { DnsResolver } from './delivery/inbound/authentication.js';
 import { catchUpSearchIndex } from './mail/search/search-index.js';
 import { listenSmtp, type SmtpListener } from './smtp/smtp-listener.js';
 import { listenHttp } from './http/listen.js';
@@ -29,6 +30,8 @@ export interface StartOptions {
   clock?: Clock;
   /** DNS for the outbound queue sender (tests resolve MX records to a local sink). */
   mailDns?: MailDnsResolver;
+  /** DNS for SPF/DKIM/DMARC of inbound mail (tests answer from a fake zone). */
+  authDns?: DnsResolver;
 }
 
 /** How often blob files no row references (a crash between fsync and commit) are removed. */

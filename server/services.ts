@@ -26,6 +26,9 @@ import { MailboxExporter } from './governance/accounts/mailbox-export.js';
 import { IncidentService } from './governance/incidents/incident-service.js';
 import { IncidentResponse } from './governance/incidents/response-actions.js';
 import { mailNotices } from './governance/accounts/deactivation-notices.js';
+import { InboundPipeline } from './delivery/inbound/pipeline.js';
+import type { DnsResolver } from './delivery/inbound/authentication.js';
+import type { Quarantine } from './delivery/inbound/quarantine.js';
 
 export interface Services {
   config: GovmailConfig;
@@ -54,10 +57,12 @@ export interface Services {
   /** Security incidents (SPEC Art. 4.3) and the response actions run from them. */
   incidents: IncidentService;
   incidentResponse: IncidentResponse;
+  /** Held inbound mail (SPEC 4.2): list, release, delete. */
+  quarantine: Quarantine;
   close(): Promise<void>;
 }
 
-export async function createServices(config: GovmailConfig, options: { logger?: Logger; clock?: Clock; mailDns?: MailDnsResolver } = {}): Promise<Services> {
+export async function createServices(config: GovmailConfig, options: { logger?: Logger; clock?: Clock; mailDns?: MailDnsResolver; authDns?: DnsResolver } = {}): Promise<Services> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const db = await openDatabase(config);
@@ -69,6 +74,19 @@ export async function createServices(config: GovmailConfig, options: { logger?: 
   const directory = new DirectoryService(db, mail, auth, audit, clock, { domains: config.domains, defaultQuotaBytes: config.defaultQuotaBytes });
   const lifecycle = new AccountLifecycle(db, audit, clock);
   const delivery = new DeliveryService(db, mail, audit, clock, config.domains, config.outbound);
+  const inbound = new InboundPipeline(config.inbound, {
+    localDomains: config.domains,
+    hostname: config.hostname,
+    resolver: options.authDns,
+    isDirectoryName: async (name) =>
+      Boolean(
+        (await db.selectFrom('accounts').select('id').where('display_name', '=', name).where('state', '!=', 'purged').limit(1).executeTakeFirst()) ??
+          (await db.selectFrom('units').select('id').where('name', '=', name).limit(1).executeTakeFirst()),
+      ),
+    seenDomain: async (domain) => Boolean(await db.selectFrom('inbound_results').select('blob_hash').where('sender_domain', '=', domain).limit(1).executeTakeFirst()),
+  });
+  if (config.inbound.enabled && !inbound.antivirusEnabled) logger.warn('inbound.clamd is not configured: mail from other domains is NOT scanned for viruses (set inbound.clamd.socket)');
+  const quarantine = delivery.enableInbound(config.inbound.enabled ? inbound : null, config.hostname);
   const onboarding = new OnboardingService(db, directory, auth, lifecycle, audit, delivery, new ApplicationDocuments(path.join(config.dataDir, 'applications')), clock, config);
   const dkim = new DkimSigner(db, clock);
   const outboundSender = new OutboundSender({ db, mail, delivery, clock, logger: logger.child({ component: 'outbound' }), config, dkim, ...(options.mailDns ? { resolver: options.mailDns } : {}) });
@@ -100,6 +118,7 @@ export async function createServices(config: GovmailConfig, options: { logger?: 
     deactivation,
     incidents,
     incidentResponse,
+    quarantine,
     close: () => db.destroy(),
   };
 }

@@ -198,6 +198,11 @@ export const configSchema = z.object({
   /** Mail arriving at the MX from other domains (SPEC Art. 4.2; NAME=inbound): authentication, anti-virus, attachments, phishing. */
   inbound: z
     .object({
+      /**
+       * Run the inbound checks on mail arriving at the MX. Default true; the protocol tests of
+       * IMAP/POP3 turn it off (they compare stored bytes with what was sent).
+       */
+      enabled: z.boolean().default(true),
       /** Check SPF, DKIM, DMARC and ARC (mailauth) and honour DMARC reject/quarantine. Default true. */
       authentication: z.boolean().default(true),
       /** Sum of phishing rule scores at which a message is quarantined (below it, above 0: delivered with a warning). Default 6. */

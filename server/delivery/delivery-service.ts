@@ -23,6 +23,11 @@ import { RecipientResolver } from './recipients.js';
 import { OutboundGate } from './outbound/outbound-gate.js';
 import { OutboundPipeline, type OutboundPolicy } from './outbound/pipeline.js';
 import { configSchema } from '../config/schema.js';
+import type { InboundPipeline } from './inbound/pipeline.js';
+import { Quarantine } from './inbound/quarantine.js';
+import { InboundRefused } from './inbound/inbound-refused.js';
+import { neutraliseForgedResults } from './inbound/authentication.js';
+import { prependHeaderLines } from './inbound/headers.js';
 
 export interface IncomingMessage {
   envelopeFrom: string;
@@ -41,6 +46,10 @@ export interface IncomingMessage {
    * released this held message (it was checked when submitted, so it is not checked again).
    */
   outbound?: { confirmedWarnings?: boolean; releasedHold?: number };
+  /** The SMTP client's HELO/EHLO name (SPF checks it when the envelope sender is empty). */
+  helo?: string | null;
+  /** A quarantined message the security officer released: the inbound checks are not run again. */
+  releasedQuarantine?: number;
 }
 
 export interface DeliveryReport {
@@ -57,12 +66,17 @@ export interface DeliveryReport {
   heldForReview?: number;
   /** Reasons of the outbound checks' warnings the message passed with. */
   warnings?: string[];
+  /** Set when the inbound checks quarantined the message: nothing was delivered. */
+  quarantined?: number;
 }
 
 export class DeliveryService {
   readonly resolver: RecipientResolver;
   readonly outboundGate: OutboundGate;
   private readonly autoResponder: AutoResponder;
+  /** The inbound pipeline (SPEC 4.2) for mail at the MX; set by `enableInbound` (services.ts). */
+  private inbound: InboundPipeline | null = null;
+  quarantine: Quarantine | null = null;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -77,9 +91,61 @@ export class DeliveryService {
     this.outboundGate = new OutboundGate(db, mail, audit, clock, new OutboundPipeline(db, outboundPolicy, (a) => this.resolver.isLocal(a)));
   }
 
+  /** Turns on the inbound checks and the quarantine for mail from other servers (`smtp-mx`). */
+  enableInbound(pipeline: InboundPipeline | null, hostname: string): Quarantine {
+    this.inbound = pipeline;
+    this.hostname = hostname;
+    this.quarantine = new Quarantine(
+      this.db,
+      this.mail,
+      this.audit,
+      this.clock,
+      hostname,
+      (a) => this.resolver.isLocal(a),
+      async (recipient, raw) => {
+        await this.deliver({ envelopeFrom: '', recipients: [recipient], raw, submittedBy: null, remoteIp: null, protocol: 'system' });
+      },
+      (input) => this.deliver({ envelopeFrom: input.envelopeFrom, recipients: input.recipients, raw: input.raw, submittedBy: null, remoteIp: null, protocol: 'smtp-mx', releasedQuarantine: input.quarantineId }),
+    );
+    return this.quarantine;
+  }
+
+  private hostname = 'localhost';
+
   async deliver(incoming: IncomingMessage): Promise<DeliveryReport> {
     let message = incoming;
     let warnings: string[] | undefined;
+    let inboundResult: { senderDomain: string | null; verdict: string; score: number; warnings: string[]; findings: string; spf: string | null; dkim: string | null; dmarc: string | null; authResults: string | null } | null = null;
+    // Inbound checks for mail from other servers (server/delivery/inbound/pipeline.ts, SPEC 4.2).
+    if (message.protocol === 'smtp-mx' && this.inbound && message.releasedQuarantine === undefined) {
+      const raw = neutraliseForgedResults(message.raw, [this.hostname]);
+      const evaluation = await this.inbound.evaluate({ raw, envelopeFrom: message.envelopeFrom, remoteIp: message.remoteIp, helo: message.helo ?? null });
+      const fields = await parseMessageFields(raw);
+      if (evaluation.tempfail) throw new InboundRefused('tempfail', evaluation.findings.find((f) => f.check === 'antivirus-unavailable')?.reason ?? 'scanner unavailable');
+      if (evaluation.verdict === 'reject') {
+        const reasons = evaluation.findings.filter((f) => f.verdict === 'reject').map((f) => f.reason);
+        await this.audit.append({ actor: message.envelopeFrom || 'system', action: 'mail.inbound_rejected', target: fields.messageId, outcome: 'denied', ip: message.remoteIp, protocol: 'smtp', details: { checks: evaluation.findings.filter((f) => f.verdict === 'reject').map((f) => f.check), recipients: message.recipients.length } });
+        throw new InboundRefused('reject', reasons.join('；'));
+      }
+      const stamped = prependHeaderLines(raw, evaluation.authentication?.headers ?? []);
+      if (evaluation.verdict === 'quarantine' && this.quarantine) {
+        const id = await this.quarantine.hold({ raw: stamped, envelopeFrom: message.envelopeFrom, recipients: message.recipients, remoteIp: message.remoteIp, evaluation });
+        return { blobHash: '', size: stamped.length, fields, deliveredTo: [], queuedFor: [], dropped: [], overQuota: [], quarantined: id };
+      }
+      message = { ...message, raw: stamped };
+      const shown = evaluation.findings.filter((f) => f.score > 0 || f.verdict === 'warn').map((f) => f.reason);
+      inboundResult = {
+        senderDomain: fields.fromAddress?.split('@')[1]?.toLowerCase() ?? null,
+        verdict: evaluation.verdict,
+        score: evaluation.score,
+        warnings: shown,
+        findings: JSON.stringify(evaluation.findings.map((f) => ({ check: f.check, verdict: f.verdict, score: f.score, reason: f.reason }))),
+        spf: evaluation.authentication?.spf ?? null,
+        dkim: evaluation.authentication?.dkim ?? null,
+        dmarc: evaluation.authentication?.dmarc ?? null,
+        authResults: evaluation.authentication?.headers.find((h) => /^Authentication-Results:/i.test(h)) ?? null,
+      };
+    }
     // Outbound checks, before anything is stored (server/delivery/outbound/pipeline.ts).
     if (message.submittedBy && (message.protocol === 'smtp-submission' || message.protocol === 'web') && message.outbound?.releasedHold === undefined) {
       const outcome = await this.outboundGate.check({
@@ -150,6 +216,14 @@ export class DeliveryService {
         {
           extraBlobRefs: remote.length,
           work: async (tx) => {
+            if (inboundResult) {
+              // What the inbound checks found, beside every copy (the webmail's 外部邮件 and 风险提示).
+              await tx
+                .insertInto('inbound_results')
+                .values({ blob_hash: blobHash, sender_domain: inboundResult.senderDomain, verdict: inboundResult.verdict, score: inboundResult.score, external: 1, warnings: JSON.stringify(inboundResult.warnings), findings: inboundResult.findings, spf: inboundResult.spf, dkim: inboundResult.dkim, dmarc: inboundResult.dmarc, auth_results: inboundResult.authResults, created_at: now })
+                .onConflict((oc) => oc.column('blob_hash').doNothing())
+                .execute();
+            }
             for (const recipient of remote) {
               await tx
                 .insertInto('outbound_queue')

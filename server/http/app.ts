@@ -23,6 +23,7 @@ import { consoleAccountAdminRoutes } from './routes/console-account-admin/routes
 import { deactivationRoutes } from './routes/deactivation/routes.js';
 import { consoleOutboundRoutes } from './routes/console-outbound/routes.js';
 import { consoleIncidentRoutes } from './routes/console-incidents/routes.js';
+import { consoleQuarantineRoutes } from './routes/console-quarantine/routes.js';
 import { healthRoutes } from './routes/health/routes.js';
 import { onboardingRoutes } from './routes/onboarding.js';
 import { sessionRoutes } from './routes/session/routes.js';
@@ -57,6 +58,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       await api.register(webmailRoutes, { services });
       await api.register(consoleRoutes, { services });
       await api.register(consoleOutboundRoutes, { services });
+      await api.register(consoleQuarantineRoutes, { services });
       await api.register(onboardingRoutes, { services });
       await api.register(consoleAccountAdminRoutes, { services });
       await api.register(deactivationRoutes, { services });

@@ -30,7 +30,7 @@ export interface TestHttp {
 export async function createTestHttp(options: { http?: ConfigInput['http']; smtp?: ConfigInput['smtp']; clock?: Clock; logger?: Logger } = {}): Promise<TestHttp> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'govmail-http-'));
   const config = loadConfig({
-    overrides: { dataDir, logLevel: 'silent', auth: { argon2MemoryKib: 1024, argon2Iterations: 1 }, http: { listen: { port: 0 }, ...options.http }, ...(options.smtp ? { smtp: options.smtp } : {}) },
+    overrides: { dataDir, logLevel: 'silent', inbound: { enabled: false }, auth: { argon2MemoryKib: 1024, argon2Iterations: 1 }, http: { listen: { port: 0 }, ...options.http }, ...(options.smtp ? { smtp: options.smtp } : {}) },
     env: {},
   });
   const services = await createServices(config, { clock: options.clock, logger: options.logger });

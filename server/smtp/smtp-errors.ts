@@ -28,5 +28,9 @@ export const smtpErrors = {
   contentRefused: (reason: string) => new SmtpError(550, '5.7.1', `Message refused by content policy (邮件被内容安全策略拒绝): ${reason.replace(/[\r\n]+/g, ' ')}`),
   /** SPEC Art. 4.3: a sender or domain blocked by the security officer (governance/security/blocklist.ts). */
   senderBlocked: (address: string) => new SmtpError(550, '5.7.1', `<${address}>: Sender blocked by local policy (发件人已被安全管理员封禁)`),
+  /** The inbound checks refused mail from another server (DMARC p=reject). */
+  inboundRejected: (reason: string) => new SmtpError(550, '5.7.1', `Message rejected by security policy (邮件未通过发件域认证，已拒收): ${reason.replace(/[\r\n]+/g, ' ')}`),
+  /** The message could not be scanned and the policy is to have the sender retry. */
+  inboundTempfail: () => new SmtpError(451, '4.7.1', 'Message could not be scanned, please try again later (暂时无法完成安全检查，请稍后重试)'),
   temporary: () => new SmtpError(451, '4.3.0', 'Temporary local error, please try again later (服务器临时错误)'),
 } as const;

@@ -12,6 +12,7 @@ import type { Services } from '../services.js';
 import type { TlsMaterial } from '../platform/tls.js';
 import type { ListenerConfig } from '../config/schema.js';
 import { OutboundRefused } from '../delivery/outbound/outbound-refused.js';
+import { InboundRefused } from '../delivery/inbound/inbound-refused.js';
 import { keepOwnEnhancedCodes } from './enhanced-codes.js';
 import { SmtpError, smtpErrors } from './smtp-errors.js';
 import { blockedSender } from '../governance/security/blocklist.js';
@@ -218,12 +219,20 @@ async function acceptMessage(services: Services, mode: SmtpMode, session: SMTPSe
       submittedBy: user ? { accountId: user.accountId, address: user.address } : null,
       remoteIp: session.remoteAddress ?? null,
       protocol: mode === 'mx' ? 'smtp-mx' : 'smtp-submission',
+      helo: session.hostNameAppearsAs ?? null,
     })
     .catch((err: unknown) => {
+      // Inbound checks (SPEC 4.2): DMARC p=reject → 550 5.7.1; scanner down under `tempfail` → 451.
+      if (err instanceof InboundRefused) throw err.kind === 'reject' ? smtpErrors.inboundRejected(err.message) : smtpErrors.inboundTempfail();
       // Outbound content checks (SPEC 3.1–3.2): a block is a permanent refusal with its reason.
       if (err instanceof OutboundRefused) throw smtpErrors.contentRefused(err.message);
       throw err;
     });
+  if (report.quarantined !== undefined) {
+    // Accepted and held: the sender is not told (that would teach an attacker what passes).
+    services.logger.warn({ mode, id: queueId, quarantine: report.quarantined }, 'message quarantined');
+    return `2.6.0 Ok: queued as ${queueId}`;
+  }
   if (report.heldForReview !== undefined) {
     services.logger.info({ mode, id: queueId, hold: report.heldForReview }, 'message held for review');
     return `2.6.0 Held for review as ${report.heldForReview} (邮件已提交审核，审核通过后发出)`;

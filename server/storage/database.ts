@@ -321,6 +321,9 @@ export interface Database {
   incident_events: IncidentEventTable;
   sender_blocks: SenderBlockTable;
   forced_password_resets: ForcedPasswordResetTable;
+  // inbound (issue 6, SPEC 4.2)
+  inbound_results: InboundResultTable;
+  quarantine: QuarantineTable;
 }
 
 export type Unit = Selectable<UnitTable>;
@@ -623,3 +626,54 @@ export interface ForcedPasswordResetTable {
 export type Incident = Selectable<IncidentTable>;
 export type IncidentEvent = Selectable<IncidentEventTable>;
 export type SenderBlock = Selectable<SenderBlockTable>;
+// ---- inbound (issue 6, SPEC Art. 4.2; NAME=inbound) ----
+
+/** What the inbound pipeline found about a delivered message; one row per blob (all its copies). */
+export interface InboundResultTable {
+  blob_hash: string;
+  /** accept | warn (delivered with a 风险提示). */
+  verdict: string;
+  score: number;
+  /** 1: arrived at the MX from another server (shown 外部邮件). */
+  external: Bool01;
+  /** Domain of the From address (first-contact rule). */
+  sender_domain: string | null;
+  /** JSON array of the reasons shown in the 风险提示 banner. */
+  warnings: string;
+  /** JSON array of findings {check, verdict, score, reason}. */
+  findings: string;
+  spf: string | null;
+  dkim: string | null;
+  dmarc: string | null;
+  /** The Authentication-Results header we added. */
+  auth_results: string | null;
+  created_at: Millis;
+}
+
+export interface QuarantineTable {
+  id: Generated<number>;
+  /** held | released | deleted */
+  status: 'held' | 'released' | 'deleted';
+  envelope_from: string;
+  /** JSON array of envelope recipients. */
+  recipients: string;
+  /** Holds one blob reference while held; null once released or deleted. */
+  blob_hash: string | null;
+  size: number;
+  remote_ip: string | null;
+  from_address: string | null;
+  from_name: string | null;
+  subject: string | null;
+  message_id: string | null;
+  /** quarantine (or reject, kept for the record) */
+  verdict: string;
+  score: number;
+  /** JSON array of findings {check, verdict, score, reason, details}. */
+  findings: string;
+  auth_results: string | null;
+  created_at: Millis;
+  decided_at: Millis | null;
+  decided_by: number | null;
+  decision_reason: string | null;
+}
+export type QuarantineRow = Selectable<QuarantineTable>;

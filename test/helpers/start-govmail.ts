@@ -38,6 +38,8 @@ export function testConfigOverrides(dataDir: string, overrides: ConfigInput = {}
     auth: { argon2MemoryKib: 1024, argon2Iterations: 1, ...overrides.auth },
     // No test sends to the real internet: the queue sender runs only where a test turns it on.
     outbound: { senderEnabled: false, ...overrides.outbound },
+    // The inbound checks (SPEC 4.2) stamp and may hold MX mail; tests of them turn them on.
+    inbound: { enabled: false, ...overrides.inbound },
     logLevel: overrides.logLevel ?? 'silent',
   };
 }
@@ -225,7 +227,9 @@ export async function integrityProblems(services: Services): Promise<string[]> {
   const queued = await services.db.selectFrom('outbound_queue').select(['id', 'blob_hash']).execute();
   const blobs = await services.db.selectFrom('blobs').selectAll().execute();
   const refs = new Map<string, number>();
-  for (const r of [...messages, ...queued]) refs.set(r.blob_hash, (refs.get(r.blob_hash) ?? 0) + 1);
+  // Held inbound mail keeps one reference while in the quarantine (SPEC 4.2).
+  const quarantined = (await services.db.selectFrom('quarantine').select(['id', 'blob_hash']).where('blob_hash', 'is not', null).execute()) as { id: number; blob_hash: string }[];
+  for (const r of [...messages, ...queued, ...quarantined]) refs.set(r.blob_hash, (refs.get(r.blob_hash) ?? 0) + 1);
   const byHash = new Map(blobs.map((b) => [b.hash, b]));
   for (const row of messages) {
     const blob = byHash.get(row.blob_hash);

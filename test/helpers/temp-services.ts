@@ -43,6 +43,8 @@ export async function createTempServices(options: TempServicesOptions = {}): Pro
       ...overrides,
       dataDir,
       auth: { argon2MemoryKib: 1024, argon2Iterations: 1, ...overrides.auth },
+      // The inbound checks (SPEC 4.2) stamp and may hold MX mail; tests of them turn them on.
+      inbound: { enabled: false, ...overrides.inbound },
       logLevel: overrides.logLevel ?? 'silent',
     },
     env: {},

@@ -6,6 +6,7 @@ import * as imapRecent from './2026-11-28-state-imap-recent.js';
 import * as webmail from './2026-11-28-webmail.js';
 import * as autoReply from './2026-11-29-auto-reply.js';
 import * as deactivation from './2026-11-29-deactivation.js';
+import * as inbound from './2026-11-29-inbound.js';
 import * as incidents from './2026-11-29-incidents.js';
 import * as onboarding from './2026-11-29-onboarding.js';
 import * as outbound from './2026-11-29-outbound.js';
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-28-webmail': webmail,
   '2026-11-29-auto-reply': autoReply,
   '2026-11-29-deactivation': deactivation,
+  '2026-11-29-inbound': inbound,
   '2026-11-29-incidents': incidents,
   '2026-11-29-onboarding': onboarding,
   '2026-11-29-outbound': outbound,

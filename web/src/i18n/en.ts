@@ -656,6 +656,7 @@ export const enErrors: Record<ErrorCode, string> = {
   'outbound.blocked': 'The message was refused by the content security policy.',
   'outbound.confirm_required': 'The message contains content that needs your confirmation before sending.',
   'outbound.not_pending': 'This item was handled meanwhile. Refresh to see its state.',
+  'quarantine.not_held': 'This quarantined message was handled meanwhile. Refresh to see its state.',
   unsupported_media_type: 'Unsupported request type.',
   rate_limited: 'Too many attempts. Wait a minute and try again.',
   'account.illegal_transition': 'The account is not in a state that allows this.',
