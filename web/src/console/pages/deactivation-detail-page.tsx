@@ -7,7 +7,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Descriptions, Form, Input, InputNumber, Modal, Popconfirm, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import type { DeactivationView, HandoverItemName } from '../../../../common/schemas/deactivation.js';
 import { deactivationApi } from '../../api/deactivation.js';
 import { useI18n } from '../../i18n/index.js';
@@ -65,7 +65,9 @@ export default function DeactivationDetailPage() {
         {t('deact.detail.title', { name: d.account.displayName })} <Tag color={DEACTIVATION_STATE_COLORS[d.state]}>{t(`deact.state.${d.state}`)}</Tag>
       </Typography.Title>
       <Descriptions bordered size="small" column={{ xs: 1, md: 2 }}>
-        <Descriptions.Item label={t('deact.col.account')}>{d.account.address}</Descriptions.Item>
+        <Descriptions.Item label={t('deact.col.account')}>
+          <Link to={`/console/accounts/${d.account.id}`}>{d.account.address}</Link>
+        </Descriptions.Item>
         <Descriptions.Item label={t('deact.col.unit')}>{d.account.unitName}</Descriptions.Item>
         <Descriptions.Item label={t('deact.detail.reason')}>{d.reason}</Descriptions.Item>
         <Descriptions.Item label={t('deact.col.requestedBy')}>
