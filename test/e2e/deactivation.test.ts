@@ -2,8 +2,8 @@
  * The account life cycle end to end (issue 5, SPEC Art. 2 and 3.6) against a real govmail (HTTP,
  * SMTP, the built web app) with the person's and the administrator's steps in headless Chromium:
  *
- *   apply → approve → allocate → activate   (the public form and the console's queue: over the
- *                                            real HTTP API here, see ONBOARDING STEPS below)
+ *   apply → approve → allocate → activate   (the public form, the console's queue and the
+ *                                            activation page: test/helpers/lifecycle-steps.ts)
  *   sign in → 设置 › 申请注销账号 → request deactivation naming a successor
  *   → hand over in the browser: confirm the important mail (已阅), set the auto-reply, export the
  *     mailbox (and download the mbox) → the checklist shows every item done
@@ -19,7 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REGULATION_VERSION } from '../../common/regulation.js';
+import { activateInBrowser, allocateInConsole, applyInBrowser, approveInConsole, MINIMAL_PDF, signInInBrowser } from '../helpers/lifecycle-steps.js';
 import { SmtpWire } from '../helpers/smtp-wire.js';
 import { SEED_PASSWORD, startTestGovmail, type TestGovmail } from '../helpers/start-govmail.js';
 import { rfc5322, SYSTEM_ACTOR } from '../helpers/temp-services.js';
@@ -34,8 +34,6 @@ const NEW_PASSWORD = 'Qiantang#River2026';
 const SUCCESSOR = 'zhoumin@haining.gov.cn';
 const UNIT_ADMIN = 'czadmin@haining.gov.cn';
 const DEPT_ADMIN = 'admin@haining.gov.cn';
-/** A 1×1 PNG: the application's document is checked by its content. */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -109,25 +107,17 @@ describe.skipIf(!existsSync(CHROMIUM))(`account life cycle in headless Chromium$
   });
 
   it('apply → approve → allocate → activate → sign in → request deactivation → hand over → complete → disabled, mail to the successor', async () => {
-    // ── ONBOARDING STEPS (the public form and the console's queue, over the real HTTP API) ──
-    const czj = await gm.services.directory.getUnit('czj');
-    const form = new FormData();
-    const fields = { displayName: '刘洋', unitId: String(czj.id), title: '科员', workId: 'CZ-2026-0815', mobile: '13800138000', reason: '公务通信需要', regulationVersion: REGULATION_VERSION, acceptRegulation: 'true' };
-    for (const [k, v] of Object.entries(fields)) form.append(k, v);
-    form.append('document', new Blob([PNG], { type: 'image/png' }), 'work-id.png');
-    const applied = await fetch(`${base}/api/applications`, { method: 'POST', body: form });
-    expect(applied.status, await applied.clone().text()).toBe(201);
-
-    const unitAdminApi = await apiSession(base, UNIT_ADMIN, SEED_PASSWORD);
-    const queue = await unitAdminApi.get('/api/console/applications');
-    const application = (queue.body.items as { id: number; displayName: string }[]).find((a) => a.displayName === '刘洋')!;
-    expect((await unitAdminApi.post(`/api/console/applications/${application.id}/approve`)).status).toBe(200);
-    const deptAdminApi = await apiSession(base, DEPT_ADMIN, SEED_PASSWORD);
-    const allocated = await deptAdminApi.post(`/api/console/applications/${application.id}/allocate`, { address: PERSON });
-    expect(allocated.status, JSON.stringify(allocated.body)).toBe(201);
-    const token = String((allocated.body.activation as { path: string }).path).split('/').pop()!;
-    const activated = await fetch(`${base}/api/activation/${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workId: 'CZ-2026-0815', password: NEW_PASSWORD, acceptAup: true, aupVersion: REGULATION_VERSION }) });
-    expect(activated.status, await activated.clone().text()).toBe(200);
+    // ── onboarding, in the browser (test/helpers/lifecycle-steps.ts) ──
+    const publicPage = await newPage();
+    await applyInBrowser(publicPage, base, { name: '刘洋', unitName: '财政局', title: '科员', workId: 'CZ-2026-0815', mobile: '13800138000', reason: '公务通信需要', document: { name: '工作证.pdf', mimeType: 'application/pdf', buffer: MINIMAL_PDF } });
+    const reviewer = await newPage();
+    await signInInBrowser(reviewer, base, UNIT_ADMIN, SEED_PASSWORD);
+    await approveInConsole(reviewer, base, '刘洋');
+    const allocator = await newPage();
+    await signInInBrowser(allocator, base, DEPT_ADMIN, SEED_PASSWORD);
+    const allocated = await allocateInConsole(allocator, base, '刘洋', PERSON);
+    const activation = await newPage();
+    await activateInBrowser(activation, base, allocated.path, 'CZ-2026-0815', NEW_PASSWORD);
     expect((await gm.services.directory.getAccount(PERSON)).state).toBe('active');
 
     // Important mail waiting for the person's confirmation, from outside over SMTP.
@@ -219,6 +209,21 @@ describe.skipIf(!existsSync(CHROMIUM))(`account life cycle in headless Chromium$
 
   it('the department admin waives open items with a written reason in the console, then completes', async () => {
     const person = await gm.addPerson({ address: 'wanghai@haining.gov.cn', displayName: '王海', unitCode: 'czj' });
+    // The unit admin locks and unlocks from the account page (a reason each time).
+    const unitAdmin = await newPage();
+    await signIn(unitAdmin, UNIT_ADMIN, SEED_PASSWORD);
+    for (const [action, label, state] of [['lock', '锁定', 'locked'], ['unlock', '解锁', 'active']] as const) {
+      await unitAdmin.goto(`${base}/console/accounts/${person.id}`);
+      await unitAdmin.locator(`[data-action="${action}"]`).click();
+      const dialog = unitAdmin.locator('.ant-modal').filter({ hasText: label });
+      await dialog.getByRole('button', { name: /确\s*定/ }).click();
+      await dialog.getByText('请填写原因').waitFor();
+      await dialog.getByRole('textbox').fill(action === 'lock' ? '设备遗失，临时锁定' : '设备已找回');
+      await dialog.getByRole('button', { name: /确\s*定/ }).click();
+      await expect.poll(async () => (await gm.services.directory.getAccount('wanghai@haining.gov.cn')).state).toBe(state);
+    }
+    await shot(unitAdmin, 'account-page');
+
     const unitAdminApi = await apiSession(base, UNIT_ADMIN, SEED_PASSWORD);
     const started = await unitAdminApi.post(`/api/console/accounts/${person.id}/deactivation`, { reason: '退休', successorAddress: SUCCESSOR, forwardDays: 30 });
     expect(started.status, JSON.stringify(started.body)).toBe(201);
