@@ -26,6 +26,7 @@ import {
   type QueueEntry,
   type QueuePage,
 } from '../../../common/schemas/outbound.js';
+import { quarantineDetailSchema, quarantineItemSchema, quarantinePageSchema, type QuarantineDetail, type QuarantineItem, type QuarantinePage } from '../../../common/schemas/quarantine.js';
 import { healthViewSchema, type HealthView } from '../../../common/schemas/health.js';
 import { CSRF_HEADER, sessionViewSchema, type LoginRequest, type SessionView } from '../../../common/schemas/session.js';
 import {
@@ -313,6 +314,24 @@ export const api = {
 
   async consoleMe(): Promise<ConsoleMe> {
     return required(await call('GET', '/api/console/me', consoleMeSchema));
+  },
+
+  // ── quarantine of inbound mail (NAME=inbound) ──────────────────────────────────────────
+
+  async quarantineList(query: { status?: string; offset?: number; limit?: number }): Promise<QuarantinePage> {
+    return required(await call('GET', withQuery('/api/console/quarantine', query), quarantinePageSchema));
+  },
+  async quarantineItem(id: number): Promise<QuarantineDetail> {
+    return required(await call('GET', `/api/console/quarantine/${id}`, quarantineDetailSchema));
+  },
+  quarantineFrameUrl(id: number): string {
+    return `/api/console/quarantine/${id}/frame`;
+  },
+  async releaseQuarantined(id: number, reason: string): Promise<QuarantineItem> {
+    return required(await call('POST', `/api/console/quarantine/${id}/release`, quarantineItemSchema, { reason }));
+  },
+  async deleteQuarantined(id: number, reason: string): Promise<QuarantineItem> {
+    return required(await call('POST', `/api/console/quarantine/${id}/delete`, quarantineItemSchema, { reason }));
   },
 
   // ── outbound: review queue, content rules, outbound queue (NAME=outbound) ──────────────────

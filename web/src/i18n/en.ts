@@ -635,6 +635,38 @@ export const en: Record<MessageKey, string> = {
   'incident.event.reporter_notified': 'Reporter notified',
   'incident.event.reporter_notice_failed': 'Reporter notice failed',
   // ── end incidents ──
+  // ── inbound (quarantine console, risk warnings) ──
+  'console.menu.quarantine': 'Quarantine',
+  'quarantine.title': 'Quarantined mail',
+  'quarantine.status.held': 'Held',
+  'quarantine.status.released': 'Released',
+  'quarantine.status.deleted': 'Deleted',
+  'quarantine.status.all': 'All',
+  'quarantine.created': 'Held at',
+  'quarantine.from': 'From',
+  'quarantine.recipients': 'Recipients',
+  'quarantine.subject': 'Subject',
+  'quarantine.reasons': 'Reasons',
+  'quarantine.score': 'Risk score',
+  'quarantine.auth': 'Authentication',
+  'quarantine.remoteIp': 'Source IP',
+  'quarantine.attachments': 'Attachments (no download)',
+  'quarantine.body': 'Body (sanitised; scripts and forms never run)',
+  'quarantine.noBody': '(no body)',
+  'quarantine.view': 'View',
+  'quarantine.release': 'Release',
+  'quarantine.releaseConfirm': 'Release this message? It is delivered to its recipients and the action is audited.',
+  'quarantine.delete': 'Delete',
+  'quarantine.deleteConfirm': 'Delete this quarantined message? The action is audited.',
+  'quarantine.reason': 'Reason (required, audited)',
+  'quarantine.reasonRequired': 'Enter a reason',
+  'quarantine.released': 'Released and delivered',
+  'quarantine.deleted': 'Deleted',
+  'quarantine.empty': 'No quarantined mail',
+  'quarantine.refresh': 'Refresh',
+  'quarantine.actions': 'Actions',
+  'quarantine.decision': 'Reason',
+  // ── end inbound ──
 };
 
 /** The server's error messages are zh-CN; in English the code decides the text. */

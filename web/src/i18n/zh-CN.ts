@@ -631,6 +631,38 @@ export const zhCN = {
   'incident.event.reporter_notified': '已通知报告人',
   'incident.event.reporter_notice_failed': '通知报告人失败',
   // ── end incidents ──
+  // ── inbound (quarantine console, 风险提示) ──
+  'console.menu.quarantine': '邮件隔离',
+  'quarantine.title': '邮件隔离区',
+  'quarantine.status.held': '隔离中',
+  'quarantine.status.released': '已放行',
+  'quarantine.status.deleted': '已删除',
+  'quarantine.status.all': '全部',
+  'quarantine.created': '隔离时间',
+  'quarantine.from': '发件人',
+  'quarantine.recipients': '收件人',
+  'quarantine.subject': '主题',
+  'quarantine.reasons': '隔离原因',
+  'quarantine.score': '风险分',
+  'quarantine.auth': '认证结果',
+  'quarantine.remoteIp': '来源 IP',
+  'quarantine.attachments': '附件（不提供下载）',
+  'quarantine.body': '正文（已净化，脚本和表单不会执行）',
+  'quarantine.noBody': '（无正文）',
+  'quarantine.view': '查看',
+  'quarantine.release': '放行投递',
+  'quarantine.releaseConfirm': '确认放行？邮件将投递给原收件人，操作将记入审计日志。',
+  'quarantine.delete': '删除',
+  'quarantine.deleteConfirm': '确认删除该隔离邮件？操作将记入审计日志。',
+  'quarantine.reason': '处理理由（必填，记入审计）',
+  'quarantine.reasonRequired': '请填写处理理由',
+  'quarantine.released': '已放行并投递',
+  'quarantine.deleted': '已删除',
+  'quarantine.empty': '没有隔离的邮件',
+  'quarantine.refresh': '刷新',
+  'quarantine.actions': '操作',
+  'quarantine.decision': '处理理由',
+  // ── end inbound ──
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
