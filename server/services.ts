@@ -92,7 +92,7 @@ export async function createServices(config: GovmailConfig, options: { logger?: 
   const outboundSender = new OutboundSender({ db, mail, delivery, clock, logger: logger.child({ component: 'outbound' }), config, dkim, ...(options.mailDns ? { resolver: options.mailDns } : {}) });
   const administration = new AccountAdministration(db, lifecycle, audit, clock, feed);
   const exporter = new MailboxExporter(db, blobs, clock, path.join(config.dataDir, 'exports'));
-  const deactivation = new DeactivationService(db, lifecycle, audit, mail, exporter, clock, config.deactivation, feed, mailNotices(delivery, (unitId) => onboarding.unitAdmins(unitId), config.domains[0]!));
+  const deactivation = new DeactivationService(db, lifecycle, audit, mail, exporter, clock, { ...config.deactivation, applicationsDir: path.join(config.dataDir, 'applications') }, feed, mailNotices(delivery, (unitId) => onboarding.unitAdmins(unitId), config.domains[0]!));
   const incidents = new IncidentService(db, mail, audit, clock, logger.child({ component: 'incidents' }), {
     sla: config.incidents.slaMinutes,
     noticeFrom: config.incidents.noticeFrom ?? `security@${config.domains[0]}`,

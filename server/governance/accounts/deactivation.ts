@@ -22,6 +22,8 @@
  * Every step is authorised by the policy and audited (the life cycle's transitions, plus rows of
  * their own for the handover edits and waivers).
  */
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { ChangeFeed } from '../../mail/change-feed.js';
 import type { MailStore } from '../../mail/mail-store.js';
@@ -72,6 +74,8 @@ export const PURGED_NAME = '已注销用户';
 export interface DeactivationOptions {
   handoverDays: number;
   retentionDays: number;
+  /** Where onboarding keeps application scans (work ID, unit certificate): purged with the account. */
+  applicationsDir?: string;
 }
 
 export class DeactivationService {
@@ -330,11 +334,12 @@ export class DeactivationService {
     if (deactivation.state !== 'completed' || account.state !== 'deactivated') return;
     const mail = await this.mail.purgeAccountMail(account.id);
     const exports = await this.exporter.deleteAll(account.id);
+    const scans = await this.deleteApplicationScans(account.id);
     const now = this.clock.now();
     await this.lifecycle.transition(account, 'purge', {
       actor: { address: 'system', via: 'system' },
       reason: `保留期满 (retention of ${this.options.retentionDays} days ended)`,
-      details: { deactivation: deactivation.id, ...mail.value, exportFiles: exports },
+      details: { deactivation: deactivation.id, ...mail.value, exportFiles: exports, applicationScans: scans },
       within: async (trx) => {
         // Credentials and everything personal beyond the address (kept so audit rows line up).
         for (const table of ['web_sessions', 'activation_tokens', 'webmail_settings', 'remote_image_senders', 'auto_reply_log', 'aliases', 'list_members', 'account_profiles'] as const) {
@@ -343,7 +348,7 @@ export class DeactivationService {
         await trx.deleteFrom('auth_failures').where('account_id', '=', account.id).execute();
         await trx
           .updateTable('account_applications')
-          .set({ display_name: PURGED_NAME, work_id: '', mobile: '', reason: '', title: '', ip: null })
+          .set({ display_name: PURGED_NAME, work_id: '', mobile: '', reason: '', title: '', ip: null, document_file: null, document_name: null })
           .where('account_id', '=', account.id)
           .execute();
         await trx
@@ -357,6 +362,20 @@ export class DeactivationService {
   }
 
   // ── helpers ────────────────────────────────────────────────────────────────────────────
+
+  /** Deletes the scans filed with the account's application (personal data); returns how many. */
+  private async deleteApplicationScans(accountId: number): Promise<number> {
+    if (!this.options.applicationsDir) return 0;
+    const rows = await this.db.selectFrom('account_applications').select('document_file').where('account_id', '=', accountId).where('document_file', 'is not', null).execute();
+    let deleted = 0;
+    for (const { document_file: name } of rows) {
+      // Names are onboarding's own (hex + extension); anything else never reaches the file system.
+      if (!name || !/^[0-9a-f]{32}\.(pdf|jpg|png)$/.test(name)) continue;
+      await rm(path.join(this.options.applicationsDir, name), { force: true });
+      deleted++;
+    }
+    return deleted;
+  }
 
   private async row(id: number): Promise<AccountDeactivation> {
     const row = await this.db.selectFrom('account_deactivations').selectAll().where('id', '=', id).executeTakeFirst();

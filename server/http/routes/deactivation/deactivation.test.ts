@@ -7,6 +7,8 @@
  * (blob references released), the credentials and the personal data, and leaves the audit record.
  */
 import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../../governance/audit/audit-log.js';
@@ -259,6 +261,16 @@ describe('purge after retention', () => {
     const shared = await deliver(t, await buildMail({ to: ['liuyang@haining.gov.cn', 'zhoumin@haining.gov.cn'], subject: '全局通知', text: '通知' }), ['liuyang@haining.gov.cn', 'zhoumin@haining.gov.cn']);
     const own = await deliver(t, await buildMail({ to: ['liuyang@haining.gov.cn'], subject: '个人来信', text: '私人' }), ['liuyang@haining.gov.cn']);
     await deliver(t, await important('重要通知', '<imp-4@haining.gov.cn>'), ['liuyang@haining.gov.cn']);
+    // The application the account came from, with its scanned work ID (personal data).
+    const scanDir = path.join(t.dataDir, 'applications');
+    const scan = `${'ab'.repeat(16)}.png`;
+    await mkdir(scanDir, { recursive: true });
+    await writeFile(path.join(scanDir, scan), 'scan');
+    const czj = await t.services.directory.getUnit('czj');
+    await t.services.db
+      .insertInto('account_applications')
+      .values({ tracking_code: 'TEST-CODE-0001', state: 'allocated', display_name: '刘洋', unit_id: czj.id, title: '科员', work_id: 'CZ-1', mobile: '13800138000', reason: '工作需要', document_file: scan, document_type: 'image/png', document_name: '工作证.png', document_size: 4, regulation_version: 'v', regulation_accepted_at: clock.now(), reviewed_by: null, reviewed_at: null, reject_reason: null, account_id: ids.liuyang!, ip: '192.0.2.9', created_at: clock.now(), updated_at: clock.now() })
+      .execute();
     const { me, id } = await requestAsPerson();
     await handOver(me);
     const exportRow = await t.services.db.selectFrom('mailbox_exports').selectAll().where('account_id', '=', ids.liuyang!).executeTakeFirstOrThrow();
@@ -289,13 +301,15 @@ describe('purge after retention', () => {
     expect(await blob(own.blobHash)).toBeUndefined();
     expect(await t.services.blobs.has(own.blobHash)).toBe(false);
     expect(existsSync(exportPath)).toBe(false);
+    expect(existsSync(path.join(scanDir, scan))).toBe(false);
+    expect(await t.services.db.selectFrom('account_applications').select(['display_name', 'work_id', 'mobile', 'document_file', 'ip']).where('account_id', '=', account.id).executeTakeFirst()).toEqual({ display_name: '已注销用户', work_id: '', mobile: '', document_file: null, ip: null });
     // The successor's copy is untouched.
     const kept = await t.services.mail.listMessages(ids.zhoumin!, (await t.services.mail.getMailbox(ids.zhoumin!, 'INBOX')).id);
     expect(kept.map((m) => m.subject)).toContain('全局通知');
 
     const audit = await t.services.db.selectFrom('audit_log').selectAll().where('action', '=', 'account.lifecycle.purge').executeTakeFirstOrThrow();
     expect(audit).toMatchObject({ actor: 'system', target: 'liuyang@haining.gov.cn' });
-    expect(JSON.parse(audit.details)).toMatchObject({ from: 'deactivated', to: 'purged', messages: 4, exportFiles: 1 });
+    expect(JSON.parse(audit.details)).toMatchObject({ from: 'deactivated', to: 'purged', messages: 4, exportFiles: 1, applicationScans: 1 });
     expect((await verifyAuditChain(t.services.db)).ok).toBe(true);
     // A second run finds nothing; the address is refused for good.
     expect(await t.services.deactivation.purgeDue()).toBe(0);
