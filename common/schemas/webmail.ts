@@ -129,6 +129,8 @@ export const messageDetailSchema = messageSummarySchema.extend({
   receipt: z.lazy(() => receiptViewSchema).nullable(),
   /** The recipient must confirm by this time (ISO), when the sender set a deadline. */
   deadline: z.string().nullable(),
+  /** 风险提示: why the inbound checks (SPEC 4.2) flagged this message when delivering it; empty: none. */
+  riskWarnings: z.array(z.string()).default([]),
 });
 export type MessageDetail = z.infer<typeof messageDetailSchema>;
 

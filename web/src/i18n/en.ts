@@ -666,6 +666,7 @@ export const en: Record<MessageKey, string> = {
   'quarantine.refresh': 'Refresh',
   'quarantine.actions': 'Actions',
   'quarantine.decision': 'Reason',
+  'reader.risk': 'Risk warning: the security checks found the following in this message. Be careful with its links, attachments and any request for payment or passwords:',
   // ── end inbound ──
 };
 

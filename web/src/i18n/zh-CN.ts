@@ -662,6 +662,7 @@ export const zhCN = {
   'quarantine.refresh': '刷新',
   'quarantine.actions': '操作',
   'quarantine.decision': '处理理由',
+  'reader.risk': '风险提示：安全检查发现此邮件存在以下可疑之处，请谨慎对待链接、附件和转账、改密等要求：',
   // ── end inbound ──
 } as const;
 

@@ -323,6 +323,22 @@ export function MessageReader({ id, onBack, onRemoved }: Props) {
         </header>
 
         {data.external && <Alert className="banner-external" type="warning" showIcon icon={<WarningOutlined />} title={t('reader.external')} role="note" />}
+        {data.riskWarnings.length > 0 && (
+          <Alert
+            className="banner-risk"
+            type="error"
+            showIcon
+            title={t('reader.risk')}
+            description={
+              <ul className="risk-reasons">
+                {data.riskWarnings.map((w, i) => (
+                  <li key={i}>{w}</li>
+                ))}
+              </ul>
+            }
+            role="alert"
+          />
+        )}
 
         {data.receipt && <ImportantBanner detail={data} receipt={data.receipt} />}
         {data.importance === 'confirm' && mine && !data.receipt && <ReceiptsTable id={data.id} />}

@@ -145,8 +145,14 @@ export async function messageRoutes(app: FastifyInstance, { services }: { servic
       if (own) receipt = presentReceipt(own, { name: account.display_name, address: account.address });
     }
 
+    // What the inbound checks found when this arrived by the MX (SPEC 4.2): it came from
+    // outside whatever its From says (外部邮件), and the warnings are the 风险提示.
+    const inbound = await db.selectFrom('inbound_results').select(['external', 'verdict', 'warnings']).where('blob_hash', '=', row.blob_hash).executeTakeFirst();
+    const summaryView = presentSummary(row, domains);
     return {
-      ...presentSummary(row, domains),
+      ...summaryView,
+      external: summaryView.external || inbound?.external === 1,
+      riskWarnings: inbound && inbound.verdict === 'warn' ? parseStringList(inbound.warnings) : [],
       cc: parseAddresses(row.cc_json),
       replyTo: content.replyTo,
       bcc: content.bcc,
