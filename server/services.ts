@@ -8,6 +8,7 @@ import type { GovmailConfig } from './config/schema.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { openDatabase, type Db } from './storage/connect.js';
+import { keyringFromConfig } from './storage/blob-keyring.js';
 import { BlobStore } from './storage/blob-store.js';
 import { InProcessChangeFeed, type ChangeFeed } from './mail/change-feed.js';
 import { MailStore } from './mail/mail-store.js';
@@ -66,7 +67,7 @@ export async function createServices(config: GovmailConfig, options: { logger?: 
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const db = await openDatabase(config);
-  const blobs = new BlobStore(path.join(config.dataDir, 'blobs'));
+  const blobs = new BlobStore(path.join(config.dataDir, 'blobs'), keyringFromConfig(config.blobEncryption, config.dataDir));
   const feed = new InProcessChangeFeed();
   const mail = new MailStore(db, blobs, feed, clock);
   const audit = new AuditLog(db, clock);

@@ -12,6 +12,7 @@ import { ROLES, type Role } from '../storage/database.js';
 import { CLI_ACTOR, describeError, fail, readStdin, withServices, type GlobalOptions } from './context.js';
 import { serve } from './serve.js';
 import { registerDkimCommands } from './dkim.js';
+import { registerKeysCommands } from './keys.js';
 
 const program = new Command();
 program
@@ -188,5 +189,6 @@ audit
   );
 
 registerDkimCommands(program, action, globals);
+registerKeysCommands(program, action, globals);
 
 await program.parseAsync(process.argv);

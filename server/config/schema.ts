@@ -296,6 +296,19 @@ export const configSchema = z.object({
       purgeIntervalMinutes: z.number().int().min(1).default(60),
     })
     .prefault({}),
+
+  /** Encryption at rest of the blob store with SM4-CTR + HMAC-SM3 (issue 6; NAME=crypto). */
+  blobEncryption: z
+    .object({
+      /**
+       * Keyring file (JSON, mode 0600) OUTSIDE the data directory; created by
+       * `govmail keys init --file <path>`. Default empty: blobs stored in plaintext.
+       */
+      keyFile: z.string().default(''),
+      /** The keyring JSON itself, as an environment secret (GOVMAIL_BLOB_ENCRYPTION_KEYRING); wins over keyFile. Default empty. */
+      keyring: z.string().default(''),
+    })
+    .prefault({}),
 });
 
 export type GovmailConfig = z.infer<typeof configSchema>;

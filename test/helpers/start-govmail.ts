@@ -14,7 +14,7 @@ import { startGovmail, type RunningGovmail, type StartOptions } from '../../serv
 import type { Services } from '../../server/services.js';
 import { BlobStore } from '../../server/storage/blob-store.js';
 import type { Account, MessageRow } from '../../server/storage/database.js';
-import { makeTempDir, SEED_PASSWORD, seedPerson, type SeedPersonInput } from './temp-services.js';
+import { makeTempDir, SEED_PASSWORD, seedPerson, testBlobEncryption, type SeedPersonInput } from './temp-services.js';
 
 export { SEED_PASSWORD };
 
@@ -41,6 +41,8 @@ export function testConfigOverrides(dataDir: string, overrides: ConfigInput = {}
     // The inbound checks (SPEC 4.2) stamp and may hold MX mail; tests of them turn them on.
     inbound: { enabled: false, ...overrides.inbound },
     logLevel: overrides.logLevel ?? 'silent',
+    // GOVMAIL_TEST_BLOB_ENCRYPTION=1 runs a suite over a store encrypted at rest (NAME=crypto).
+    ...(testBlobEncryption() && !overrides.blobEncryption ? { blobEncryption: testBlobEncryption() } : {}),
   };
 }
 
@@ -243,7 +245,7 @@ export async function integrityProblems(services: Services): Promise<string[]> {
       continue;
     }
     const bytes = await services.blobs.get(blob.hash);
-    if (BlobStore.hashOf(bytes) !== blob.hash) problems.push(`blob ${blob.hash}: content hash differs`);
+    if (services.blobs.addressOf(bytes) !== blob.hash && BlobStore.hashOf(bytes) !== blob.hash) problems.push(`blob ${blob.hash}: content hash differs`);
     if (bytes.length !== Number(blob.size)) problems.push(`blob ${blob.hash}: ${bytes.length} bytes on disk, ${blob.size} recorded`);
   }
   for (const hash of refs.keys()) if (!byHash.has(hash)) problems.push(`rows reference ${hash}, which has no blobs row`);

@@ -12,6 +12,18 @@ import type { Clock } from '../../server/platform/clock.js';
 import { createServices, type Services } from '../../server/services.js';
 import type { Account, Role } from '../../server/storage/database.js';
 import type { Actor } from '../../server/governance/directory/directory-service.js';
+import { BlobKeyring } from '../../server/storage/blob-keyring.js';
+
+let testKeyring: string | undefined;
+/**
+ * With GOVMAIL_TEST_BLOB_ENCRYPTION=1 every test server encrypts its blob store at rest, under
+ * one keyring per test process (so a restarted server still reads its blobs). Off by default.
+ */
+export function testBlobEncryption(): { keyring: string } | undefined {
+  if (process.env.GOVMAIL_TEST_BLOB_ENCRYPTION !== '1') return undefined;
+  testKeyring ??= JSON.stringify(BlobKeyring.generate());
+  return { keyring: testKeyring };
+}
 
 /** A password that satisfies the policy for every seeded person. */
 export const SEED_PASSWORD = 'Qiantang#River2026';
@@ -46,6 +58,7 @@ export async function createTempServices(options: TempServicesOptions = {}): Pro
       // The inbound checks (SPEC 4.2) stamp and may hold MX mail; tests of them turn them on.
       inbound: { enabled: false, ...overrides.inbound },
       logLevel: overrides.logLevel ?? 'silent',
+      ...(testBlobEncryption() && !overrides.blobEncryption ? { blobEncryption: testBlobEncryption() } : {}),
     },
     env: {},
   });
