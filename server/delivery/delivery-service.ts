@@ -116,6 +116,14 @@ export class DeliveryService {
     let message = incoming;
     let warnings: string[] | undefined;
     let inboundResult: { senderDomain: string | null; verdict: string; score: number; warnings: string[]; findings: string; spf: string | null; dkim: string | null; dmarc: string | null; authResults: string | null } | null = null;
+    // A released quarantined message keeps the reasons it was held for as its 风险提示.
+    if (message.protocol === 'smtp-mx' && message.releasedQuarantine !== undefined) {
+      const held = await this.db.selectFrom('quarantine').select(['findings', 'score', 'from_address']).where('id', '=', message.releasedQuarantine).executeTakeFirst();
+      if (held) {
+        const found = JSON.parse(held.findings) as { reason: string; verdict: string; score: number }[];
+        inboundResult = { senderDomain: held.from_address?.split('@')[1]?.toLowerCase() ?? null, verdict: 'warn', score: Number(held.score), warnings: found.filter((f) => f.verdict !== 'accept' || f.score > 0).map((f) => f.reason), findings: held.findings, spf: null, dkim: null, dmarc: null, authResults: null };
+      }
+    }
     // Inbound checks for mail from other servers (server/delivery/inbound/pipeline.ts, SPEC 4.2).
     if (message.protocol === 'smtp-mx' && this.inbound && message.releasedQuarantine === undefined) {
       const raw = neutraliseForgedResults(message.raw, [this.hostname]);

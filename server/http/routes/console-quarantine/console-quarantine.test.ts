@@ -82,6 +82,11 @@ describe('quarantine console', () => {
     expect(released.statusCode, released.body).toBe(200);
     expect(released.json()).toMatchObject({ status: 'released', decisionReason: '经核实为演练邮件' });
     expect((await subjects(staff)).at(-1)).toBe('身份认证信息核验（须在今日内完成）');
+    // Released, it still carries the reasons it was held for (the reading pane's 风险提示).
+    const releasedRow = await t.services.db.selectFrom('messages').innerJoin('mailboxes', 'mailboxes.id', 'messages.mailbox_id').select('messages.id').where('mailboxes.account_id', '=', staff.account.id).orderBy('messages.id', 'desc').executeTakeFirstOrThrow();
+    const shown = (await staff.get(`/api/messages/${releasedRow.id}`)).json();
+    expect(shown.external).toBe(true);
+    expect(shown.riskWarnings.join('\n')).toMatch(/仿冒域名/);
     expect((await officer.post(`/api/console/quarantine/${formId}/delete`, { reason: '重复' })).statusCode).toBe(409);
 
     const deleted = await officer.post(`/api/console/quarantine/${exeId}/delete`, { reason: '病毒附件' });
