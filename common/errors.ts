@@ -58,6 +58,20 @@ export const ERROR_CATALOGUE = {
   'incident.illegal_transition': { status: 409, message: '事件当前状态不允许此操作' },
   /** Response actions on a resolved or reviewed incident. */
   'incident.closed': { status: 409, message: '事件已结案，不能再执行处置操作' },
+  // credentials (passwords and sign-in, SPEC Art. 4.1)
+  /** Mail clients: the password expired (the web signs in to a change-only session instead). */
+  'auth.password_expired': { status: 401, message: '密码已过期，请修改密码' },
+  'auth.password_reset_required': { status: 401, message: '因安全原因须重设密码' },
+  /** TOTP is on: mail clients need an app password. */
+  'auth.app_password_required': { status: 401, message: '已开启两步验证，邮件客户端须使用应用专用密码' },
+  /** The password was right; now the authenticator code (sign in again with `totp`). */
+  'auth.totp_required': { status: 401, message: '请输入动态验证码' },
+  'auth.totp_invalid': { status: 401, message: '动态验证码不正确或已使用' },
+  /** The session may only change the password (it expired or a reset was forced). */
+  'auth.password_change_required': { status: 403, message: '密码已过期或须重设，请先修改密码' },
+  /** A password reset link that does not exist, was used, or was replaced. */
+  'reset.invalid': { status: 404, message: '重设密码链接无效或已使用，请联系单位信息管理员' },
+  'reset.expired': { status: 410, message: '重设密码链接已过期，请联系单位信息管理员重新发送' },
   internal: { status: 500, message: '服务器内部错误，请稍后再试' },
   unavailable: { status: 503, message: '服务暂时不可用，请稍后再试' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -12,6 +12,8 @@ export const loginRequestSchema = z.object({
   address: z.string().trim().min(1).max(254),
   /** Capped so one request cannot make the server hash megabytes. */
   password: z.string().min(1).max(1024),
+  /** The authenticator code (or a recovery code) once the server answered `auth.totp_required`. */
+  totp: z.string().trim().max(32).optional(),
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
@@ -26,5 +28,11 @@ export const sessionViewSchema = z.object({
   account: accountViewSchema,
   /** Send back in the X-CSRF-Token header on POST/PUT/PATCH/DELETE. */
   csrfToken: z.string(),
+  /**
+   * SPEC Art. 4.1: `changeRequired` is set when the password expired or a reset was forced (the
+   * session may then only change it; other routes answer `auth.password_change_required`);
+   * `expiresAt` is when the password expires (ms), null when it never does.
+   */
+  credentialStatus: z.object({ changeRequired: z.enum(['expired', 'forced']).nullable(), expiresAt: z.number().nullable() }).optional(),
 });
 export type SessionView = z.infer<typeof sessionViewSchema>;

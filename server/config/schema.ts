@@ -122,6 +122,20 @@ export const configSchema = z.object({
       argon2MemoryKib: z.number().int().min(1024).default(19456),
       /** argon2id iterations. Default 2. */
       argon2Iterations: z.number().int().min(1).default(2),
+      /** Minimum password length (SPEC Art. 4.1). Default 12. */
+      passwordMinLength: z.number().int().min(8).max(128).default(12),
+      /** Character classes (lower, upper, digit, symbol) a password needs. Default 3 (等保 2.0). */
+      passwordMinClasses: z.number().int().min(1).max(4).default(3),
+      /** Recent passwords (the current one included) that may not be reused. Default 5. */
+      passwordHistory: z.number().int().min(0).max(24).default(5),
+      /** Days a password stays valid; 0 = never expires. Default 90 (the regulation's regular change). */
+      passwordMaxAgeDays: z.number().int().min(0).default(90),
+      /** Days before expiry a reminder mail goes out (each once). Default 14, 7 and 1. */
+      passwordReminderDays: z.array(z.number().int().min(1)).default([14, 7, 1]),
+      /** Hours an administrator's password reset link stays valid. Default 24. */
+      resetLinkHours: z.number().int().min(1).default(24),
+      /** Mail the person when they sign in from a new IP + client pair. Default true. */
+      newDeviceAlerts: z.boolean().default(true),
     })
     .prefault({}),
 

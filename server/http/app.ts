@@ -52,7 +52,14 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   const store = new WebSessionStore(services.db, services.clock, config.http.sessionIdleMinutes * 60_000);
   await app.register(
     async (api) => {
-      await api.register(sessionsPlugin, { store, secureCookies: config.http.secureCookies });
+      await api.register(sessionsPlugin, {
+        store,
+        secureCookies: config.http.secureCookies,
+        passwordGate: async (account) => {
+          const status = await services.auth.passwordStatus(account);
+          return status.state === 'ok' ? null : status.state;
+        },
+      });
       await api.register(csrfPlugin);
       await api.register(sessionRoutes, { services, store });
       await api.register(webmailRoutes, { services });

@@ -324,6 +324,14 @@ export interface Database {
   // inbound (issue 6, SPEC 4.2)
   inbound_results: InboundResultTable;
   quarantine: QuarantineTable;
+  // credentials (passwords and sign-in, SPEC Art. 4.1; migration 2026-11-29-credentials)
+  password_history: PasswordHistoryTable;
+  password_reminders: PasswordReminderTable;
+  account_totp: AccountTotpTable;
+  recovery_codes: RecoveryCodeTable;
+  app_passwords: AppPasswordTable;
+  known_devices: KnownDeviceTable;
+  password_reset_tokens: PasswordResetTokenTable;
 }
 
 export type Unit = Selectable<UnitTable>;
@@ -677,3 +685,79 @@ export interface QuarantineTable {
   decision_reason: string | null;
 }
 export type QuarantineRow = Selectable<QuarantineTable>;
+
+// ---- credentials (passwords and sign-in, SPEC Art. 4.1; NAME=credentials) ----
+
+/** Earlier argon2id password hashes of an account (no reuse of the last N). */
+export interface PasswordHistoryTable {
+  id: Generated<number>;
+  account_id: number;
+  password_hash: string;
+  created_at: Millis;
+}
+
+/** Expiry reminders sent: one per threshold (days before expiry) per password. */
+export interface PasswordReminderTable {
+  account_id: number;
+  days_before: number;
+  /** The accounts.password_changed_at the reminder was about (a new password starts afresh). */
+  password_changed_at: Millis;
+  sent_at: Millis;
+}
+
+/** TOTP (RFC 6238) of an account; enabled once the person confirmed a code. */
+export interface AccountTotpTable {
+  account_id: number;
+  /** Base32 secret. */
+  secret: string;
+  enabled_at: Millis | null;
+  /** Last accepted time step: a code is accepted once. */
+  last_used_step: number | null;
+  created_at: Millis;
+}
+
+/** One-time recovery codes (argon2id-hashed), shown once at TOTP enrolment. */
+export interface RecoveryCodeTable {
+  id: Generated<number>;
+  account_id: number;
+  code_hash: string;
+  used_at: Millis | null;
+  created_at: Millis;
+}
+
+/** Named app passwords for mail clients (IMAP/POP3/SMTP); the only way in for them once TOTP is on. */
+export interface AppPasswordTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  password_hash: string;
+  created_at: Millis;
+  last_used_at: Millis | null;
+  last_used_protocol: string | null;
+  last_used_ip: string | null;
+  revoked_at: Millis | null;
+}
+
+/** IP + client pairs an account signed in from (a new pair triggers the new-device alert). */
+export interface KnownDeviceTable {
+  id: Generated<number>;
+  account_id: number;
+  ip: string;
+  client: string;
+  first_seen_at: Millis;
+  last_seen_at: Millis;
+}
+
+/** One-time password reset links sent by administrators (SHA-256 of the token). */
+export interface PasswordResetTokenTable {
+  id: Generated<number>;
+  account_id: number;
+  token_hash: string;
+  created_by: string;
+  reason: string;
+  created_at: Millis;
+  expires_at: Millis;
+  used_at: Millis | null;
+  revoked_at: Millis | null;
+}
+export type AppPassword = Selectable<AppPasswordTable>;

@@ -12,7 +12,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { checkPasswordPolicy } from '../../auth/passwords.js';
 import type { AuthService } from '../../auth/auth-service.js';
 import type { GovmailConfig } from '../../config/schema.js';
 import type { DeliveryService } from '../../delivery/delivery-service.js';
@@ -365,7 +364,7 @@ export class OnboardingService {
       await this.audit.append({ actor: account.address, actorAccountId: account.id, action: 'account.activate', outcome: 'failure', target: account.address, ip: client.ip, protocol: 'web', details: { reason: 'work_id' } });
       throw new ActivationError('work_id');
     }
-    const violations = checkPasswordPolicy(input.password, { address: account.address, displayName: account.display_name, pinyin: account.pinyin });
+    const violations = await this.auth.checkNewPassword(account, input.password);
     if (violations.length > 0) throw new DirectoryError('POLICY', violations.map((v) => v.message).join('；'));
     const hash = await this.auth.hash(input.password);
     const tokenHash = sha256Hex(token);
@@ -377,6 +376,7 @@ export class OnboardingService {
         const used = await trx.updateTable('activation_tokens').set({ used_at: now }).where('token_hash', '=', tokenHash).where('used_at', 'is', null).where('revoked_at', 'is', null).executeTakeFirst();
         if (Number(used.numUpdatedRows) !== 1) throw new ActivationError('invalid');
         await trx.updateTable('accounts').set({ password_hash: hash, password_changed_at: now, updated_at: now }).where('id', '=', account.id).execute();
+        await this.auth.rememberPassword(account.id, hash, trx);
         await trx.updateTable('account_profiles').set({ aup_version: input.aupVersion, aup_accepted_at: now, activated_at: now, updated_at: now }).where('account_id', '=', account.id).execute();
       },
     });

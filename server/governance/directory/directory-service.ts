@@ -146,6 +146,7 @@ export class DirectoryService {
       .returningAll()
       .executeTakeFirstOrThrow();
     await this.mail.ensureDefaultMailboxes(account.id);
+    if (account.password_hash) await this.auth.rememberPassword(account.id, account.password_hash);
     await this.audit.append({ actor: actor.address, actorAccountId: actor.accountId ?? null, action: 'account.create', target: address, ip: actor.ip ?? null, protocol: actor.via, details: { unit: unit.code, roles, state: account.state } });
     return account;
   }
@@ -169,13 +170,17 @@ export class DirectoryService {
 
   async setPassword(address: string, password: string, actor: Actor): Promise<void> {
     const account = await this.getAccount(address);
-    this.assertPolicy(password, { address: account.address, displayName: account.display_name, pinyin: account.pinyin });
+    // The whole policy (SPEC 4.1), including no reuse of the last passwords (auth-service.ts).
+    const violations = await this.auth.checkNewPassword(account, password);
+    if (violations.length > 0) throw new DirectoryError('POLICY', violations.map((v) => v.message).join('；'));
     const now = this.clock.now();
+    const passwordHash = await this.auth.hash(password);
     await this.db
       .updateTable('accounts')
-      .set({ password_hash: await this.auth.hash(password), password_changed_at: now, locked_until: null, lockout_count: 0, updated_at: now, state: account.state === 'pending_activation' ? 'active' : account.state })
+      .set({ password_hash: passwordHash, password_changed_at: now, locked_until: null, lockout_count: 0, updated_at: now, state: account.state === 'pending_activation' ? 'active' : account.state })
       .where('id', '=', account.id)
       .execute();
+    await this.auth.rememberPassword(account.id, passwordHash);
     await this.audit.append({ actor: actor.address, actorAccountId: actor.accountId ?? null, action: 'account.password_set', target: account.address, ip: actor.ip ?? null, protocol: actor.via });
   }
 

@@ -19,6 +19,8 @@ declare module 'fastify' {
     auth?: 'public';
     /** `false`: no CSRF token checked (only sign-in, which has no session yet). */
     csrf?: false;
+    /** `'allowed'`: open to a session that must change its expired password first (SPEC 4.1). */
+    passwordChange?: 'allowed';
   }
 }
 
@@ -26,6 +28,11 @@ export type SessionsOptions = {
   store: WebSessionStore;
   /** Mark the cookie Secure (config `http.secureCookies`). */
   secureCookies: boolean;
+  /**
+   * Whether the account must change its password before anything else (expired, or a reset
+   * forced after an incident): such a session reaches only routes marked `passwordChange: 'allowed'`.
+   */
+  passwordGate?: (account: WebSession['account']) => Promise<'expired' | 'forced' | null>;
 };
 
 /** HttpOnly: scripts never see the token. SameSite=Strict: other sites' pages never send it. */
@@ -47,7 +54,7 @@ export function sessionOf(request: { session: WebSession | null }): WebSession {
   return request.session;
 }
 
-export const sessionsPlugin = globalPlugin<SessionsOptions>(async (app: FastifyInstance, { store, secureCookies }) => {
+export const sessionsPlugin = globalPlugin<SessionsOptions>(async (app: FastifyInstance, { store, secureCookies, passwordGate }) => {
   app.decorateRequest('session', null);
 
   app.addHook('onRequest', async (request, reply) => {
@@ -61,6 +68,9 @@ export const sessionsPlugin = globalPlugin<SessionsOptions>(async (app: FastifyI
     request.session = lookup.status === 'active' ? lookup.session : null;
     if (!request.session && request.routeOptions.config.auth !== 'public') {
       throw new ApiError(lookup.status === 'expired' ? 'auth.session_expired' : 'auth.required');
+    }
+    if (request.session && passwordGate && request.routeOptions.config.passwordChange !== 'allowed' && request.routeOptions.config.auth !== 'public') {
+      if (await passwordGate(request.session.account)) throw new ApiError('auth.password_change_required');
     }
   });
 });

@@ -5,6 +5,7 @@ import * as searchIndex from './2026-11-28-search-index.js';
 import * as imapRecent from './2026-11-28-state-imap-recent.js';
 import * as webmail from './2026-11-28-webmail.js';
 import * as autoReply from './2026-11-29-auto-reply.js';
+import * as credentials from './2026-11-29-credentials.js';
 import * as deactivation from './2026-11-29-deactivation.js';
 import * as inbound from './2026-11-29-inbound.js';
 import * as incidents from './2026-11-29-incidents.js';
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-28-state-imap-recent': imapRecent,
   '2026-11-28-webmail': webmail,
   '2026-11-29-auto-reply': autoReply,
+  '2026-11-29-credentials': credentials,
   '2026-11-29-deactivation': deactivation,
   '2026-11-29-inbound': inbound,
   '2026-11-29-incidents': incidents,

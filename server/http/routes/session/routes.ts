@@ -20,6 +20,11 @@ const FAILURE_CODES: Record<AuthFailureReason, ErrorCode> = {
   not_activated: 'auth.not_activated',
   disabled: 'auth.disabled',
   ip_throttled: 'auth.ip_throttled',
+  password_expired: 'auth.password_expired',
+  password_reset_required: 'auth.password_reset_required',
+  app_password_required: 'auth.app_password_required',
+  totp_required: 'auth.totp_required',
+  totp_invalid: 'auth.totp_invalid',
 };
 
 export type SessionRoutesOptions = { services: Services; store: WebSessionStore };
@@ -33,7 +38,7 @@ export async function sessionRoutes(app: FastifyInstance, { services, store }: S
     async (request, reply): Promise<SessionView> => {
       const input = parseInput(loginRequestSchema, request.body);
       const userAgent = request.headers['user-agent']?.slice(0, USER_AGENT_MAX_CHARS) ?? null;
-      const result = await services.auth.authenticate({ login: input.address, password: input.password, protocol: 'web', ip: request.ip, client: userAgent });
+      const result = await services.auth.authenticate({ login: input.address, password: input.password, totp: input.totp ?? null, protocol: 'web', ip: request.ip, client: userAgent });
       if (!result.ok) {
         if (result.retryAfterMs !== undefined) reply.header('retry-after', String(Math.ceil(result.retryAfterMs / 1000)));
         throw new ApiError(FAILURE_CODES[result.reason], result.message);
@@ -43,13 +48,22 @@ export async function sessionRoutes(app: FastifyInstance, { services, store }: S
       await store.sweepIdle();
       const { token, session } = await store.create(result.account, { ip: request.ip, userAgent });
       setSessionCookie(reply, token, secure);
-      return presentSession(session);
+      return withPasswordStatus(presentSession(session), session.account);
     },
   );
 
-  app.get('/session', async (request): Promise<SessionView> => presentSession(sessionOf(request)));
+  /** Tells the web whether this session may only change the password, and when it expires. */
+  const withPasswordStatus = async (view: SessionView, account: Parameters<typeof services.auth.passwordStatus>[0]): Promise<SessionView> => {
+    const status = await services.auth.passwordStatus(account);
+    return { ...view, credentialStatus: { changeRequired: status.state === 'ok' ? null : status.state, expiresAt: status.expiresAt } };
+  };
 
-  app.delete('/session', async (request, reply) => {
+  app.get('/session', { config: { passwordChange: 'allowed' } }, async (request): Promise<SessionView> => {
+    const session = sessionOf(request);
+    return withPasswordStatus(presentSession(session), session.account);
+  });
+
+  app.delete('/session', { config: { passwordChange: 'allowed' } }, async (request, reply) => {
     const session = sessionOf(request);
     await store.delete(session.tokenHash);
     clearSessionCookie(reply, secure);

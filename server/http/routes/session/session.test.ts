@@ -72,7 +72,7 @@ describe('/api/session', () => {
     const { cookie, csrfToken } = await t.login();
     const ok = await t.app.inject({ method: 'GET', url: '/api/session', headers: cookieHeader(cookie) });
     expect(ok.statusCode).toBe(200);
-    expect(ok.json()).toEqual({ account: { address: TEST_ADDRESS, displayName: '张伟', roles: ['staff'] }, csrfToken });
+    expect(ok.json()).toEqual({ account: { address: TEST_ADDRESS, displayName: '张伟', roles: ['staff'] }, csrfToken, credentialStatus: { changeRequired: null, expiresAt: expect.any(Number) } });
   });
 
   it('logout needs the CSRF token; afterwards the cookie is cleared, dead, and the logout audited', async () => {

@@ -11,7 +11,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../../../common/errors.js';
-import { checkPasswordPolicy } from '../../../auth/passwords.js';
+import { DEFAULT_PASSWORD_POLICY, PASSWORD_RULE_CODES, passwordRuleText, type PasswordPolicySettings } from '../../../auth/passwords.js';
 import { DirectoryError, pinyinOf } from '../../../governance/directory/directory-service.js';
 import type { Services } from '../../../services.js';
 import { PASSWORD_CHANGES_PER_MINUTE } from '../../limits.js';
@@ -22,11 +22,10 @@ import { sanitizeComposedHtml } from '../../webmail/html-policy.js';
 import { changePasswordSchema, updateSettingsSchema, type SettingsView } from './schema.js';
 
 /**
- * The policy's rules in its own words: one password that breaks every rule (short, one
- * character class, contains the "address", common), so the list stays what the checker says.
+ * The policy's rules in the checker's own words (passwords.ts), with the figures in force.
  */
-export function passwordPolicyText(): string[] {
-  return checkPasswordPolicy('123456', { address: '123456@x' }).map((v) => v.message);
+export function passwordPolicyText(policy: PasswordPolicySettings = DEFAULT_PASSWORD_POLICY): string[] {
+  return PASSWORD_RULE_CODES.map((code) => passwordRuleText(code, policy));
 }
 
 function dateOrNull(value: string | null, field: string): string | null {
@@ -37,12 +36,11 @@ function dateOrNull(value: string | null, field: string): string | null {
 
 export async function settingsRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
   const { db } = services;
-  const policy = passwordPolicyText();
 
   const view = async (accountId: number): Promise<SettingsView> => {
     const account = await db.selectFrom('accounts').select('display_name').where('id', '=', accountId).executeTakeFirstOrThrow();
     const row = await db.selectFrom('webmail_settings').selectAll().where('account_id', '=', accountId).executeTakeFirst();
-    return presentSettings(account, row, policy, services.config.smtp.maxMessageBytes);
+    return presentSettings(account, row, passwordPolicyText(await services.auth.passwordPolicy()), services.config.smtp.maxMessageBytes);
   };
 
   app.get('/settings', async (request) => view(sessionOf(request).account.id));
@@ -79,17 +77,17 @@ export async function settingsRoutes(app: FastifyInstance, { services }: { servi
     return view(account.id);
   });
 
-  app.post('/settings/password', { config: { rateLimit: { max: PASSWORD_CHANGES_PER_MINUTE, timeWindow: 60_000 } } }, async (request, reply) => {
+  app.post('/settings/password', { config: { passwordChange: 'allowed', rateLimit: { max: PASSWORD_CHANGES_PER_MINUTE, timeWindow: 60_000 } } }, async (request, reply) => {
     const session = sessionOf(request);
     const { account } = session;
     const input = parseInput(changePasswordSchema, request.body);
-    const check = await services.auth.authenticate({ login: account.address, password: input.current, protocol: 'web', ip: request.ip, client: 'password-change' });
+    const check = await services.auth.authenticate({ login: account.address, password: input.current, protocol: 'web', ip: request.ip, client: 'password-change', reauth: true });
     if (!check.ok) {
       const message = check.reason === 'invalid' ? '当前密码不正确' : check.message;
       throw new ApiError('validation', message, { issues: [{ path: 'current', message }] });
     }
-    const violations = checkPasswordPolicy(input.next, { address: account.address, displayName: account.display_name, pinyin: account.pinyin });
-    if (input.next === input.current) violations.push({ code: 'common', message: '新密码不能与当前密码相同' });
+    // The one policy check (SPEC 4.1), including no reuse of the current or the last passwords.
+    const violations = await services.auth.checkNewPassword(check.account, input.next);
     if (violations.length > 0) {
       throw new ApiError('validation', violations.map((v) => v.message).join('；'), { issues: violations.map((v) => ({ path: 'next', message: v.message })) });
     }

@@ -20,7 +20,15 @@ describe('/api/settings', () => {
       signatureHtml: '',
       autoReply: { enabled: false, subject: '', body: '', from: null, until: null },
       language: 'zh-CN',
-      passwordPolicy: ['密码至少 12 位', '密码须包含大写字母、小写字母、数字、符号中的至少三类', '密码不能包含邮箱地址、姓名或其拼音', '密码过于常见，请换一个'],
+      passwordPolicy: [
+        '密码至少 12 位',
+        '密码须包含大写字母、小写字母、数字、符号中的至少三类',
+        '密码不能包含邮箱地址（@ 前的部分）',
+        '密码不能包含姓名',
+        '密码不能由姓名拼音或拼音首字母构成',
+        '密码过于常见（在常用密码表中），请换一个',
+        '不能使用最近 5 次用过的密码',
+      ],
       maxMessageBytes: 50 * 1024 * 1024,
     });
   });
@@ -53,11 +61,14 @@ describe('/api/settings', () => {
 
     const weak = await a.post('/api/settings/password', { current: TEST_PASSWORD, next: 'zhang.wei' });
     expect(weak.statusCode).toBe(400);
-    expect(weak.json().error.issues).toEqual([
+    expect(weak.json().error.issues, weak.body).toEqual([
       { path: 'next', message: '密码至少 12 位' },
       { path: 'next', message: '密码须包含大写字母、小写字母、数字、符号中的至少三类' },
-      { path: 'next', message: '密码不能包含邮箱地址、姓名或其拼音' },
+      { path: 'next', message: '密码不能包含邮箱地址（@ 前的部分）' },
     ]);
+    // No reuse: the current password is refused as the new one.
+    const same = await a.post('/api/settings/password', { current: TEST_PASSWORD, next: TEST_PASSWORD });
+    expect(same.json().error.issues).toEqual([{ path: 'next', message: '不能使用最近 5 次用过的密码' }]);
 
     const ok = await a.post('/api/settings/password', { current: TEST_PASSWORD, next: 'Haichao#Tide2027x' });
     expect(ok.statusCode, ok.body).toBe(204);
