@@ -87,6 +87,11 @@ export async function startGovmail(config: GovmailConfig, options: StartOptions 
     // SPEC Art. 3.6: deactivated accounts past their retention are purged (clock injectable).
     const stopPurge = startPurgeJob(services.deactivation, config.deactivation.purgeIntervalMinutes * 60_000, (err) => services.logger.error({ err }, 'purge job failed'));
     stoppers.push(async () => stopPurge());
+    // SPEC Art. 4.1: password expiry reminders (14, 7, 1 days before), checked hourly.
+    const remind = () => void services.passwordReminders.run().catch((err: unknown) => services.logger.error({ err }, 'password reminders failed'));
+    const reminderTimer = setInterval(remind, 60 * 60_000).unref();
+    remind();
+    stoppers.push(async () => clearInterval(reminderTimer));
 
     const running: RunningGovmail = {
       services,

@@ -30,6 +30,8 @@ import { mailNotices } from './governance/accounts/deactivation-notices.js';
 import { InboundPipeline } from './delivery/inbound/pipeline.js';
 import type { DnsResolver } from './delivery/inbound/authentication.js';
 import type { Quarantine } from './delivery/inbound/quarantine.js';
+import { PasswordExpiryReminders } from './auth/password-expiry.js';
+import { newDeviceAlert } from './auth/credential-notices.js';
 
 export interface Services {
   config: GovmailConfig;
@@ -60,6 +62,8 @@ export interface Services {
   incidentResponse: IncidentResponse;
   /** Held inbound mail (SPEC 4.2): list, release, delete. */
   quarantine: Quarantine;
+  /** Password expiry reminder mails (SPEC Art. 4.1); main.ts runs it periodically. */
+  passwordReminders: PasswordExpiryReminders;
   close(): Promise<void>;
 }
 
@@ -99,6 +103,9 @@ export async function createServices(config: GovmailConfig, options: { logger?: 
     noticeFrom: config.incidents.noticeFrom ?? `security@${config.domains[0]}`,
   });
   const incidentResponse = new IncidentResponse(db, mail, clock, incidents, administration);
+  // SPEC Art. 4.1 (credentials): expiry reminders, and the alert on a sign-in from a new device.
+  const passwordReminders = new PasswordExpiryReminders(db, auth, delivery, clock, config.domains[0]!);
+  auth.onNewDevice = newDeviceAlert(delivery, config.domains[0]!);
   return {
     config,
     logger,
@@ -120,6 +127,7 @@ export async function createServices(config: GovmailConfig, options: { logger?: 
     incidents,
     incidentResponse,
     quarantine,
+    passwordReminders,
     close: () => db.destroy(),
   };
 }

@@ -290,7 +290,7 @@ export class AuthService {
    * Every rule of the policy for a new password of `account`, including no reuse of the last N
    * (the current one and the history). The one check activation, change, reset and CLI share.
    */
-  async checkNewPassword(account: Pick<Account, 'id' | 'address' | 'display_name' | 'pinyin' | 'pinyin_initials' | 'password_hash'>, password: string): Promise<PolicyViolation[]> {
+  async checkNewPassword(account: Pick<Account, 'id' | 'address' | 'display_name' | 'pinyin' | 'pinyin_initials' | 'password_hash' | 'password_changed_at'>, password: string): Promise<PolicyViolation[]> {
     const policy = await this.passwordPolicy();
     const violations = checkPasswordPolicy(password, { address: account.address, displayName: account.display_name, pinyin: account.pinyin, pinyinInitials: account.pinyin_initials }, policy);
     if (policy.historyCount > 0 && violations.length === 0) {
@@ -302,7 +302,8 @@ export class AuthService {
         .limit(policy.historyCount)
         .execute();
       const hashes = new Set(history.map((h) => h.password_hash));
-      if (account.password_hash) hashes.add(account.password_hash);
+      // The current password counts once it was really set (not a placeholder before activation).
+      if (account.password_hash && account.password_changed_at !== null) hashes.add(account.password_hash);
       for (const stored of hashes) {
         if (await verifyPassword(stored, password)) {
           violations.push(violation('reused', policy));

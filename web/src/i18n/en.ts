@@ -701,6 +701,15 @@ export const enErrors: Record<ErrorCode, string> = {
   // incidents
   'incident.illegal_transition': 'The incident is not in a state that allows this.',
   'incident.closed': 'The incident is closed: reopen it before taking further action.',
+  // credentials
+  'auth.password_expired': 'Your password has expired: change it in the webmail.',
+  'auth.password_reset_required': 'A password change is required for security reasons.',
+  'auth.app_password_required': 'Two-step verification is on: mail clients need an app password.',
+  'auth.totp_required': 'Enter the code from your authenticator app.',
+  'auth.totp_invalid': 'The verification code is wrong or was already used.',
+  'auth.password_change_required': 'Change your password before you continue.',
+  'reset.invalid': 'This password reset link is invalid or was used. Contact your unit administrator.',
+  'reset.expired': 'This password reset link has expired. Ask your unit administrator for a new one.',
   internal: 'Something went wrong on the server. Try again later.',
   unavailable: 'The service cannot be reached. Check your connection and try again.',
 };
