@@ -21,6 +21,7 @@ import { recordImportantDelivery } from '../governance/important-mail/receipts.j
 import { AutoResponder } from './auto-reply.js';
 import { RecipientResolver } from './recipients.js';
 import { OutboundGate } from './outbound/outbound-gate.js';
+import { assertSecretMailInternal } from './secret-mail.js';
 import { OutboundPipeline, type OutboundPolicy } from './outbound/pipeline.js';
 import { configSchema } from '../config/schema.js';
 import type { InboundPipeline } from './inbound/pipeline.js';
@@ -154,6 +155,8 @@ export class DeliveryService {
         authResults: evaluation.authentication?.headers.find((h) => /^Authentication-Results:/i.test(h)) ?? null,
       };
     }
+    // 工作秘密 encrypted mail stays inside (issue 6, server/delivery/secret-mail.ts).
+    if (message.submittedBy) assertSecretMailInternal(message.raw, message.recipients, (r) => this.resolver.isLocal(r));
     // Outbound checks, before anything is stored (server/delivery/outbound/pipeline.ts).
     if (message.submittedBy && (message.protocol === 'smtp-submission' || message.protocol === 'web') && message.outbound?.releasedHold === undefined) {
       const outcome = await this.outboundGate.check({
