@@ -17,7 +17,7 @@ import { receiptRoutes } from './receipts/routes.js';
 import { remoteImageRoutes } from './remote-images/routes.js';
 import { searchRoutes } from './search/routes.js';
 import { settingsRoutes } from './settings/routes.js';
-import { securityRoutes } from './security/routes.js';
+import { securityRoutes, securityTotpRoutes } from './security/routes.js';
 import { uploadRoutes } from './uploads/routes.js';
 
 export async function webmailRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
@@ -34,4 +34,5 @@ export async function webmailRoutes(app: FastifyInstance, { services }: { servic
   await app.register(settingsRoutes, { services });
   await app.register(incidentRoutes, { services });
   await app.register(securityRoutes, { services });
+  await app.register(securityTotpRoutes, { services });
 }

@@ -49,3 +49,50 @@ describe('/api/security/app-passwords', () => {
     expect((await a.post('/api/security/app-passwords', { name: ' ' })).statusCode).toBe(400);
   });
 });
+
+describe('/api/security TOTP, sessions and sign-in history', () => {
+  let t: TestHttp;
+  beforeAll(async () => {
+    t = await createTestHttp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('enrols TOTP (QR as an SVG data URL, confirm with a code, recovery codes once); sign-in then asks for the code', async () => {
+    const { totpCode } = await import('../../../auth/totp.js');
+    const { TEST_PASSWORD } = await import('../../test-app.js');
+    const a = await signIn(t);
+    const setup = await a.post('/api/security/totp/setup', {});
+    expect(setup.statusCode, setup.body).toBe(200);
+    const { secret, uri, qrDataUrl } = setup.json() as { secret: string; uri: string; qrDataUrl: string };
+    expect(uri).toMatch(/^otpauth:\/\/totp\//);
+    expect(qrDataUrl).toMatch(/^data:image\/svg\+xml;base64,/);
+    expect((await a.post('/api/security/totp/confirm', { code: '000000' })).statusCode).toBe(400);
+    const confirm = await a.post('/api/security/totp/confirm', { code: totpCode(secret, t.services.clock.now()) });
+    expect(confirm.statusCode, confirm.body).toBe(200);
+    const { recoveryCodes } = confirm.json() as { recoveryCodes: string[] };
+    expect(recoveryCodes).toHaveLength(10);
+    const stored = await t.services.db.selectFrom('recovery_codes').select('code_hash').execute();
+    expect(stored.every((r) => r.code_hash.startsWith('$argon2id$'))).toBe(true);
+    expect((await a.get('/api/security/totp')).json()).toEqual({ enabled: true, recoveryCodesLeft: 10 });
+
+    const noCode = await t.app.inject({ method: 'POST', url: '/api/session', payload: { address: TEST_ADDRESS, password: TEST_PASSWORD } });
+    expect(noCode.statusCode).toBe(401);
+    expect(noCode.json().error.code).toBe('auth.totp_required');
+    const withRecovery = await t.app.inject({ method: 'POST', url: '/api/session', payload: { address: TEST_ADDRESS, password: TEST_PASSWORD, totp: recoveryCodes[0] } });
+    expect(withRecovery.statusCode, withRecovery.body).toBe(200);
+
+    // sessions: two now; revoke the other one from the first
+    const sessions = (await a.get('/api/security/sessions')).json() as { id: string; current: boolean }[];
+    expect(sessions).toHaveLength(2);
+    const other = sessions.find((s) => !s.current)!;
+    expect((await a.delete(`/api/security/sessions/${other.id}`)).statusCode).toBe(204);
+    expect((await a.get('/api/security/sessions')).json()).toHaveLength(1);
+    expect((await a.delete(`/api/security/sessions/${other.id}`)).statusCode).toBe(404);
+
+    const history = (await a.get('/api/security/sign-ins')).json() as { outcome: string; protocol: string }[];
+    expect(history.filter((h) => h.outcome === 'success').length).toBeGreaterThanOrEqual(2);
+    expect(history.every((h) => h.protocol === 'web')).toBe(true);
+  });
+});
