@@ -668,6 +668,10 @@ export const en: Record<MessageKey, string> = {
   'quarantine.decision': 'Reason',
   'reader.risk': 'Risk warning: the security checks found the following in this message. Be careful with its links, attachments and any request for payment or passwords:',
   // ── end inbound ──
+  // ── credentials ──
+  'credentials.signIn.totp': 'Verification code',
+  'credentials.signIn.totpHint': 'Two-step verification is on: enter the 6-digit code from your authenticator app, or a recovery code',
+  // ── end credentials ──
 };
 
 /** The server's error messages are zh-CN; in English the code decides the text. */

@@ -664,6 +664,10 @@ export const zhCN = {
   'quarantine.decision': '处理理由',
   'reader.risk': '风险提示：安全检查发现此邮件存在以下可疑之处，请谨慎对待链接、附件和转账、改密等要求：',
   // ── end inbound ──
+  // ── credentials ──
+  'credentials.signIn.totp': '动态验证码',
+  'credentials.signIn.totpHint': '已开启两步验证：请输入身份验证器中的 6 位验证码，或一个恢复码',
+  // ── end credentials ──
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -5,6 +5,7 @@
 import { LockOutlined, MailOutlined, NotificationOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useState, type ReactNode } from 'react';
+import { ApiError } from '../../../common/errors.js';
 import { loginRequestSchema, type SessionView } from '../../../common/schemas/session.js';
 import { api } from '../api/client.js';
 import { LanguageSwitch } from '../components/language-switch.js';
@@ -13,6 +14,8 @@ import { useI18n } from '../i18n/index.js';
 interface Values {
   address: string;
   password: string;
+  /** Asked once the server answers auth.totp_required (SPEC Art. 4.1, TOTP). */
+  totp?: string;
 }
 
 export function SignInPage({ notice, onSignedIn, announcements }: { notice: string | null; onSignedIn(session: SessionView): void; announcements?: ReactNode }) {
@@ -20,6 +23,7 @@ export function SignInPage({ notice, onSignedIn, announcements }: { notice: stri
   const [form] = Form.useForm<Values>();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [needCode, setNeedCode] = useState(false);
 
   async function submit(values: Values) {
     const input = loginRequestSchema.safeParse(values);
@@ -32,8 +36,16 @@ export function SignInPage({ notice, onSignedIn, announcements }: { notice: stri
     try {
       onSignedIn(await api.login(input.data));
     } catch (err) {
+      if (err instanceof ApiError && err.code === 'auth.totp_required') {
+        // The password was right: keep it and ask for the authenticator code.
+        setNeedCode(true);
+        setError(null);
+        setPending(false);
+        return;
+      }
       setError(errorText(err));
-      form.setFieldValue('password', '');
+      if (!(err instanceof ApiError && err.code === 'auth.totp_invalid')) form.setFieldValue('password', '');
+      form.setFieldValue('totp', '');
       setPending(false);
     }
   }
@@ -56,6 +68,11 @@ export function SignInPage({ notice, onSignedIn, announcements }: { notice: stri
             <Form.Item label={t('signIn.password')} name="password" rules={[{ required: true, message: t('signIn.required') }]}>
               <Input.Password prefix={<LockOutlined aria-hidden />} autoComplete="current-password" size="large" />
             </Form.Item>
+            {needCode ? (
+              <Form.Item label={t('credentials.signIn.totp')} name="totp" extra={t('credentials.signIn.totpHint')} rules={[{ required: true, message: t('credentials.signIn.totp') }]}>
+                <Input autoComplete="one-time-code" inputMode="numeric" size="large" autoFocus />
+              </Form.Item>
+            ) : null}
             {error && <Alert type="error" showIcon title={error} role="alert" className="signin-alert" />}
             <Button type="primary" htmlType="submit" block size="large" loading={pending}>
               {pending ? t('signIn.submitting') : t('signIn.submit')}
