@@ -43,7 +43,20 @@ describe('defaults', () => {
     expect(config.pop3.tls.port).toBe(2995);
     expect(config.http.listen.port).toBe(8080);
     expect(config.http.secureCookies).toBe(false);
-    expect(config.auth).toEqual({ lockoutThreshold: 5, lockoutWindowMinutes: 15, lockoutBaseMinutes: 15, argon2MemoryKib: 19456, argon2Iterations: 2 });
+    expect(config.auth).toEqual({
+      lockoutThreshold: 5,
+      lockoutWindowMinutes: 15,
+      lockoutBaseMinutes: 15,
+      argon2MemoryKib: 19456,
+      argon2Iterations: 2,
+      newDeviceAlerts: true,
+      passwordHistory: 5,
+      passwordMaxAgeDays: 90,
+      passwordMinClasses: 3,
+      passwordMinLength: 12,
+      passwordReminderDays: [14, 7, 1],
+      resetLinkHours: 24,
+    });
     expect(config.defaultQuotaBytes).toBe(2 * 1024 * 1024 * 1024);
     expect(config.timeZone).toBe('Asia/Shanghai');
     expect(config.logLevel).toBe('info');

@@ -169,7 +169,15 @@ describe('the officer: response actions', () => {
     expect((res.json() as { sessionsRevoked: number }).sessionsRevoked).toBe(1);
     const row = await t.services.db.selectFrom('forced_password_resets').selectAll().where('account_id', '=', staff.account.id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ incident_id: incidentId, required_by: 'anquan@haining.gov.cn', reason: '密码可能已泄露' });
+    // Signing in again works, but nothing else until the password is changed (SPEC 4.1).
     staff = await signIn(t);
+    const gated = await staff.get('/api/incidents');
+    expect(gated.statusCode).toBe(403);
+    expect(gated.json()).toMatchObject({ error: { code: 'auth.password_change_required' } });
+    const changed = await staff.post('/api/settings/password', { current: TEST_PASSWORD, next: 'Yanguan-Tide#2027' });
+    expect(changed.statusCode, changed.body).toBe(204);
+    staff = await signIn(t, TEST_ADDRESS, 'Yanguan-Tide#2027');
+    expect((await staff.get('/api/incidents')).statusCode).toBe(200);
   });
 
   it('locking goes through the account life cycle; locking again is refused (409)', async () => {
