@@ -141,6 +141,13 @@ describe.skipIf(!existsSync(CHROMIUM))(`incidents in headless Chromium${existsSy
     await officer.locator('.ant-message').filter({ hasText: '已从 2 个账号删除 2 封邮件' }).first().waitFor();
     await officer.locator('.incident-timeline').getByText('删除邮件').waitFor();
 
+    // Block the sending domain from the incident; the dialog proposes the sender's domain.
+    await officer.locator('[data-action="block"]').click();
+    expect(await officer.locator('.ant-modal:visible #pattern').inputValue()).toBe('payroll-check.example');
+    await officer.locator('.ant-modal:visible #reason').fill('仿冒财务处的钓鱼域名');
+    await confirmDialog(officer);
+    await officer.locator('.ant-message').filter({ hasText: '已封禁 payroll-check.example' }).first().waitFor();
+
     await officer.locator('[data-transition="resolve"]').click();
     await officer.locator('.ant-modal:visible #verdict').fill(VERDICT);
     await confirmDialog(officer);
@@ -163,4 +170,42 @@ describe.skipIf(!existsSync(CHROMIUM))(`incidents in headless Chromium${existsSy
 
     expect(await gm.services.db.selectFrom('messages').select('id').where('message_id', '=', '<payroll-2026@payroll-check.example>').execute()).toEqual([]);
   }, 120_000);
+
+  it('发件人封禁: the block refuses the domain at the MX; the officer lifts it with a reason and mail flows again', async () => {
+    const tryMailFrom = async () => {
+      const wire = await SmtpWire.connect(gm.ports.smtp);
+      await wire.ehlo('mx.payroll-check.example');
+      const reply = await wire.command('MAIL FROM:<notice@mail.payroll-check.example>');
+      await wire.quit();
+      return reply;
+    };
+    const refused = await tryMailFrom();
+    expect(refused.code, refused.text).toBe(550);
+
+    const officer = await newPage();
+    await signIn(officer, OFFICER);
+    await officer.goto(`${base}/console`);
+    await officer.getByRole('menu').getByRole('link', { name: '发件人封禁' }).click();
+    const row = officer.locator('.sender-blocks-table tr.ant-table-row').filter({ hasText: 'payroll-check.example' });
+    await row.waitFor();
+    await row.getByText('整个域名（含子域名）').waitFor();
+    await row.getByText('仿冒财务处的钓鱼域名').waitFor();
+    await shot(officer, 'sender-blocks');
+    await row.locator('[data-action="lift"]').click();
+    // No reason, no lifting.
+    await officer.locator('.ant-modal:visible').getByRole('button', { name: '解除封禁' }).click();
+    await officer.locator('.ant-modal:visible').getByText('请填写解除封禁的原因').waitFor();
+    await officer.locator('.ant-modal:visible #reason').fill('对方已确认域名被盗用并完成整改');
+    await officer.locator('.ant-modal:visible').getByRole('button', { name: '解除封禁' }).click();
+    await officer.locator('.ant-message').filter({ hasText: '已解除对 payroll-check.example 的封禁' }).first().waitFor();
+    await officer.locator('.sender-blocks-table').getByText('当前没有封禁的发件人').waitFor();
+
+    expect(await gm.services.db.selectFrom('sender_blocks').selectAll().execute()).toEqual([]);
+    const audit = await gm.services.db.selectFrom('audit_log').selectAll().where('action', '=', 'security.unblock_sender').execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor: OFFICER, target: 'payroll-check.example' });
+    expect(JSON.parse(audit[0]!.details)).toMatchObject({ reason: '对方已确认域名被盗用并完成整改' });
+    const accepted = await tryMailFrom();
+    expect(accepted.code, accepted.text).toBe(250);
+  }, 90_000);
 });

@@ -31,6 +31,16 @@ const PROPS: Record<string, Record<string, unknown>> = {
   Transfer: { dataSource: [] },
 };
 
+/**
+ * Extra renders for styles a component registers only for some props: Tag's preset colours
+ * (red, volcano …) and status colours (success, error …) are separate style hooks that run only
+ * when a Tag of that kind renders; without these every coloured Tag would be grey under the CSP.
+ */
+const VARIANTS: Record<string, Record<string, unknown>[]> = {
+  Tag: [{ color: 'red' }, { color: 'success' }],
+  Badge: [{ status: 'success' }, { color: 'red', count: 1 }],
+};
+
 interface ReactLike {
   createElement(type: unknown, props?: Record<string, unknown> | null, ...children: unknown[]): unknown;
 }
@@ -60,12 +70,20 @@ export function extractAntdCss(theme: ThemeConfig): string {
   for (const [name, component] of Object.entries(antd)) {
     if (!/^[A-Z]/.test(name) || name === 'ConfigProvider' || !isComponent(component)) continue;
     render(React.createElement(component, PROPS[name] ?? {}, name === 'Dropdown' ? React.createElement('span') : undefined));
+    for (const props of VARIANTS[name] ?? []) render(React.createElement(component, props, 'x'));
     // Sub-components register styles of their own: Input.Search, DatePicker.RangePicker, Layout.Sider …
     for (const [sub, member] of Object.entries(component)) {
       if (/^[A-Z]/.test(sub) && isComponent(member) && !SKIP_MEMBERS.has(`${name}.${sub}`)) render(React.createElement(member, {}));
     }
     const panel = (component as Record<string, unknown>)._InternalPanelDoNotUseOrYouWillBeFired;
     if (panel) render(React.createElement(panel, {}));
+  }
+
+  // The static APIs (message.success, notification.open) are lower-case objects, not components:
+  // their notices' styles come from their internal panels.
+  for (const api of ['message', 'notification']) {
+    const panel = (antd[api] as Record<string, unknown> | undefined)?._InternalPanelDoNotUseOrYouWillBeFired;
+    if (panel) render(React.createElement(panel, { type: 'success', content: 'x', title: 'x' }));
   }
 
   const css = cssinjs.extractStyle(cache, { plain: true, types: ['style', 'token', 'cssVar'] });

@@ -8,6 +8,7 @@ import {
   accountActionResultSchema,
   blockResultSchema,
   incidentDetailSchema,
+  senderBlockViewSchema,
   incidentPageSchema,
   myIncidentViewSchema,
   purgeResultSchema,
@@ -21,6 +22,7 @@ import {
   type PurgeMessage,
   type PurgeResult,
   type ReportIncident,
+  type SenderBlockView,
 } from '../../../common/schemas/incidents.js';
 import { call, required, withQuery } from './client.js';
 
@@ -53,6 +55,12 @@ export const incidentsApi = {
   },
   async blockSender(id: number, pattern: string, reason: string): Promise<BlockResult> {
     return required(await call('POST', `/api/console/incidents/${id}/actions/block-sender`, blockResultSchema, { pattern, reason }));
+  },
+  async senderBlocks(): Promise<SenderBlockView[]> {
+    return required(await call('GET', '/api/console/sender-blocks', z.array(senderBlockViewSchema)));
+  },
+  async unblockSender(id: number, reason: string): Promise<void> {
+    await call('DELETE', withQuery(`/api/console/sender-blocks/${id}`, { reason }), null);
   },
   async accountAction(id: number, action: AccountIncidentAction, account: string, reason: string): Promise<AccountActionResult> {
     return required(await call('POST', `/api/console/incidents/${id}/actions/${action}`, accountActionResultSchema, { account, reason }));

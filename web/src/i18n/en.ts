@@ -672,6 +672,26 @@ export const en: Record<MessageKey, string> = {
   'credentials.signIn.totp': 'Verification code',
   'credentials.signIn.totpHint': 'Two-step verification is on: enter the 6-digit code from your authenticator app, or a recovery code',
   // ── end credentials ──
+  // ── blocks (lead: 发件人封禁, SPEC Art. 4.3) ──
+  'blocks.menu': 'Blocked senders',
+  'blocks.title': 'Blocked senders',
+  'blocks.intro': 'Mail from these addresses or domains is refused at the MX (550). Blocks are added while handling a security incident, so each one traces back to its incident; lifting one needs a reason and is audited.',
+  'blocks.empty': 'No sender is blocked',
+  'blocks.col.pattern': 'Address or domain',
+  'blocks.col.kind': 'Kind',
+  'blocks.col.reason': 'Reason',
+  'blocks.col.incident': 'Incident',
+  'blocks.col.createdBy': 'By',
+  'blocks.col.createdAt': 'Blocked at',
+  'blocks.col.actions': 'Actions',
+  'blocks.kind.address': 'Address',
+  'blocks.kind.domain': 'Whole domain (and subdomains)',
+  'blocks.lift': 'Lift block',
+  'blocks.liftTitle': 'Lift the block on {pattern}',
+  'blocks.reason': 'Reason (required, audited)',
+  'blocks.reasonRequired': 'Please give the reason for lifting the block',
+  'blocks.lifted': 'Block on {pattern} lifted',
+  // ── end blocks ──
 };
 
 /** The server's error messages are zh-CN; in English the code decides the text. */

@@ -668,6 +668,26 @@ export const zhCN = {
   'credentials.signIn.totp': '动态验证码',
   'credentials.signIn.totpHint': '已开启两步验证：请输入身份验证器中的 6 位验证码，或一个恢复码',
   // ── end credentials ──
+  // ── blocks (lead: 发件人封禁, SPEC Art. 4.3) ──
+  'blocks.menu': '发件人封禁',
+  'blocks.title': '发件人封禁',
+  'blocks.intro': '以下发件地址或域名的邮件在接收时即被拒绝（550）。封禁在处置安全事件时添加，每条都可追溯到对应事件；解除封禁须填写原因并记入审计日志。',
+  'blocks.empty': '当前没有封禁的发件人',
+  'blocks.col.pattern': '地址或域名',
+  'blocks.col.kind': '类型',
+  'blocks.col.reason': '封禁原因',
+  'blocks.col.incident': '来源事件',
+  'blocks.col.createdBy': '操作人',
+  'blocks.col.createdAt': '封禁时间',
+  'blocks.col.actions': '操作',
+  'blocks.kind.address': '发件地址',
+  'blocks.kind.domain': '整个域名（含子域名）',
+  'blocks.lift': '解除封禁',
+  'blocks.liftTitle': '解除对 {pattern} 的封禁',
+  'blocks.reason': '解除原因（必填，记入审计）',
+  'blocks.reasonRequired': '请填写解除封禁的原因',
+  'blocks.lifted': '已解除对 {pattern} 的封禁',
+  // ── end blocks ──
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
