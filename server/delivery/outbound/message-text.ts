@@ -7,13 +7,16 @@
  *     (UTF-8, else GB18030, as Chinese clients send unlabeled text);
  *   - Office Open XML (docx, xlsx, pptx) and OpenDocument (odt, ods, odp): the XML parts that
  *     hold the text, out of the ZIP container;
+ *   - PDF: the text layer, read by pdf.js in a worker thread with a deadline (pdf-text.ts);
  *   - attached messages (message/rfc822): inspected in turn, up to MAX_DEPTH levels.
- * NOT inspected (listed in `notInspected`, so a reviewer knows): PDF, legacy binary Office
+ * NOT inspected (listed in `notInspected`, so a reviewer knows): scanned PDFs without a text
+ * layer and PDFs too slow or damaged to read, pages past the limit, legacy binary Office
  * (.doc/.xls/.ppt), images (no OCR), archives (zip/rar/7z) other than Office files, encrypted
  * or damaged Office files.
  */
 import { simpleParser, type Attachment } from 'mailparser';
 import libmime from 'libmime';
+import { extractPdfText, looksLikePdf, PdfTextError } from './pdf-text.js';
 import { readZipEntry, zipEntries, ZipError } from './zip-entries.js';
 
 export type TextLocation = 'subject' | 'body' | 'attachment_filename' | 'attachment_content';
@@ -163,11 +166,16 @@ export async function inspectableMessage(raw: Buffer, depth = 0): Promise<Inspec
         out.pieces.push({ location: 'attachment_content', name: label, text: (type === 'text/html' ? markupToText(text) : text).slice(0, MAX_TEXT_CHARS) });
       } else if (OFFICE_TYPES.test(type) || OFFICE_NAMES.test(name)) {
         out.pieces.push({ location: 'attachment_content', name: label, text: officeText(attachment.content).slice(0, MAX_TEXT_CHARS) });
+      } else if ((type === 'application/pdf' || /\.pdf$/i.test(name) || type === 'application/octet-stream') && looksLikePdf(attachment.content)) {
+        const pdf = await extractPdfText(attachment.content);
+        if (pdf.text.trim()) out.pieces.push({ location: 'attachment_content', name: label, text: pdf.text });
+        else out.notInspected.push({ name: label, reason: 'PDF without a text layer (scanned?)' });
+        if (pdf.truncated) out.notInspected.push({ name: label, reason: `PDF of ${pdf.pages} pages: only the first pages were read` });
       } else if (!type.startsWith('image/')) {
         out.notInspected.push({ name: label, reason: type });
       }
     } catch (err) {
-      out.notInspected.push({ name: label, reason: err instanceof ZipError ? err.message : 'unreadable' });
+      out.notInspected.push({ name: label, reason: err instanceof ZipError || err instanceof PdfTextError ? err.message : 'unreadable' });
     }
   }
   return out;
