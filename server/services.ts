@@ -76,8 +76,8 @@ export async function createServices(config: GovmailConfig, options: { logger?: 
   const mail = new MailStore(db, blobs, feed, clock);
   const audit = new AuditLog(db, clock);
   const auth = new AuthService(db, audit, clock, config.auth);
-  const directory = new DirectoryService(db, mail, auth, audit, clock, { domains: config.domains, defaultQuotaBytes: config.defaultQuotaBytes });
   const lifecycle = new AccountLifecycle(db, audit, clock);
+  const directory = new DirectoryService(db, mail, auth, audit, clock, { domains: config.domains, defaultQuotaBytes: config.defaultQuotaBytes }, lifecycle, feed);
   const delivery = new DeliveryService(db, mail, audit, clock, config.domains, config.outbound);
   const inbound = new InboundPipeline(config.inbound, {
     localDomains: config.domains,

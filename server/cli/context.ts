@@ -3,6 +3,8 @@ import { loadConfig, ConfigError } from '../config/load.js';
 import type { GovmailConfig } from '../config/schema.js';
 import { createServices, type Services } from '../services.js';
 import { createLogger } from '../platform/logger.js';
+import { ERROR_CATALOGUE } from '../../common/errors.js';
+import { IllegalTransition } from '../governance/accounts/lifecycle.js';
 
 export interface GlobalOptions {
   config?: string;
@@ -35,6 +37,8 @@ export function fail(message: string): never {
 
 export function describeError(err: unknown): string {
   if (err instanceof ConfigError) return err.message;
+  // The console's error for the same refusal (HTTP 409 account.illegal_transition), with the detail.
+  if (err instanceof IllegalTransition) return `${ERROR_CATALOGUE['account.illegal_transition'].message} (account.illegal_transition: ${err.action} from ${err.from})`;
   if (err instanceof Error) return err.message;
   return String(err);
 }

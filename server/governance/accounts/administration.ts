@@ -22,8 +22,8 @@ import type { Account, Database } from '../../storage/database.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { DirectoryError } from '../directory/directory-service.js';
 import { authorize, can, type PolicyAction, type PolicyActor, type UnitTree } from '../policy.js';
-import type { AccountLifecycle, LifecycleAction, LifecycleActor } from './lifecycle.js';
-import { endSessions } from './sign-in.js';
+import type { AccountLifecycle, LifecycleActor } from './lifecycle.js';
+import { changeAccountState, requireReason, type StateAction } from './state-change.js';
 
 /** Who is acting, for the policy and for the history/audit rows. */
 export interface AdminActor {
@@ -34,15 +34,7 @@ export interface AdminActor {
 
 /** Smallest quota an administrator may set: 1 MiB (0 would silently refuse all mail). */
 export const MIN_QUOTA_BYTES = 1024 * 1024;
-const REASON_MAX = 500;
-
-/** A reason is required for every administrative action; trimmed, 2–500 characters. */
-export function requireReason(reason: string | null | undefined): string {
-  const text = (reason ?? '').trim();
-  if (text.length < 2) throw new DirectoryError('INVALID', '请填写操作原因 (a reason is required)');
-  if (text.length > REASON_MAX) throw new DirectoryError('INVALID', `原因不能超过 ${REASON_MAX} 字`);
-  return text;
-}
+export { requireReason };
 
 /**
  * Loads an account for an administrative action: "not found" when it does not exist or the actor
@@ -56,7 +48,6 @@ export async function accountFor(db: Kysely<Database>, accountId: number, action
   return account;
 }
 
-type StateAction = 'lock' | 'unlock' | 'suspend' | 'resume';
 const POLICY_OF: Record<StateAction, PolicyAction> = { lock: 'account.lock', unlock: 'account.lock', suspend: 'account.suspend', resume: 'account.suspend' };
 
 export class AccountAdministration {
@@ -90,20 +81,7 @@ export class AccountAdministration {
     if (account.id === by.policy.accountId && (action === 'lock' || action === 'suspend')) {
       throw new DirectoryError('POLICY', '不能锁定或停用自己的账号 (you cannot lock or suspend your own account)');
     }
-    const details: Record<string, unknown> = {};
-    await this.lifecycle.transition(account, action satisfies LifecycleAction, {
-      actor: by.who,
-      reason,
-      within: async (trx) => {
-        // The sessions end in the same transaction as the state: no request slips in between.
-        if (action === 'lock' || action === 'suspend') details.sessionsEnded = await endSessions(trx, account.id);
-        // Unlocking also clears a lockout left by failed logins, so the person can sign in.
-        if (action === 'unlock' || action === 'resume') await trx.updateTable('accounts').set({ locked_until: null, lockout_count: 0 }).where('id', '=', account.id).execute();
-      },
-      details,
-    });
-    // Open IMAP/POP3 sessions end too (they listen on the account's feed).
-    if (action === 'lock' || action === 'suspend') this.feed.publish([{ kind: 'account-disabled', accountId: account.id, state: action === 'lock' ? 'locked' : 'suspended' }]);
+    await changeAccountState({ lifecycle: this.lifecycle, feed: this.feed }, account, action, reason, by.who);
     return this.reload(account.id);
   }
 

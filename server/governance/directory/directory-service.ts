@@ -12,6 +12,9 @@ import type { Clock } from '../../platform/clock.js';
 import type { MailStore } from '../../mail/mail-store.js';
 import { ROLES, type Account, type AccountState, type Database, type Role, type Unit } from '../../storage/database.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { ChangeFeed } from '../../mail/change-feed.js';
+import type { AccountLifecycle } from '../accounts/lifecycle.js';
+import { changeAccountState } from '../accounts/state-change.js';
 
 export class DirectoryError extends Error {
   override name = 'DirectoryError';
@@ -68,6 +71,9 @@ export class DirectoryService {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly options: { domains: string[]; defaultQuotaBytes: number },
+    /** The life cycle: the only writer of `accounts.state` (state changes here go through it). */
+    private readonly lifecycle: AccountLifecycle,
+    private readonly feed: ChangeFeed,
   ) {}
 
   isLocalDomain(domain: string): boolean {
@@ -175,20 +181,29 @@ export class DirectoryService {
     if (violations.length > 0) throw new DirectoryError('POLICY', violations.map((v) => v.message).join('；'));
     const now = this.clock.now();
     const passwordHash = await this.auth.hash(password);
-    await this.db
-      .updateTable('accounts')
-      .set({ password_hash: passwordHash, password_changed_at: now, locked_until: null, lockout_count: 0, updated_at: now, state: account.state === 'pending_activation' ? 'active' : account.state })
-      .where('id', '=', account.id)
-      .execute();
-    await this.auth.rememberPassword(account.id, passwordHash);
+    const setHash = async (db: Kysely<Database>) => {
+      await db.updateTable('accounts').set({ password_hash: passwordHash, password_changed_at: now, locked_until: null, lockout_count: 0, updated_at: now }).where('id', '=', account.id).execute();
+      await this.auth.rememberPassword(account.id, passwordHash, db);
+    };
+    if (account.state === 'pending_activation') {
+      // An operator setting the first password (CLI `user passwd`) activates the account: through
+      // the life cycle, so the transition has its history row, its audit row and its rules.
+      await this.lifecycle.transition(account, 'activate', { actor, reason: '管理员设置初始密码 (password set by an operator)', within: (trx) => setHash(trx) });
+    } else {
+      await setHash(this.db);
+    }
     await this.audit.append({ actor: actor.address, actorAccountId: actor.accountId ?? null, action: 'account.password_set', target: account.address, ip: actor.ip ?? null, protocol: actor.via });
   }
 
+  /**
+   * Suspends an account (CLI `govmail user disable`): the life cycle's `suspend` with the reason
+   * (history + audit), sessions ended on every protocol — the same code as the console's
+   * suspend. Only an active or locked account can be suspended; anything else is
+   * IllegalTransition, the console's `account.illegal_transition`.
+   */
   async disableAccount(address: string, reason: string, actor: Actor): Promise<void> {
     const account = await this.getAccount(address);
-    await this.db.updateTable('accounts').set({ state: 'suspended', updated_at: this.clock.now() }).where('id', '=', account.id).execute();
-    await this.db.deleteFrom('web_sessions').where('account_id', '=', account.id).execute();
-    await this.audit.append({ actor: actor.address, actorAccountId: actor.accountId ?? null, action: 'account.disable', target: account.address, ip: actor.ip ?? null, protocol: actor.via, details: { reason, previousState: account.state } });
+    await changeAccountState({ lifecycle: this.lifecycle, feed: this.feed }, account, 'suspend', reason, actor);
   }
 
   // ── aliases and lists ───────────────────────────────────────────────────────────────
