@@ -38,6 +38,66 @@ import type { AccountLifecycle, LifecycleActor } from './lifecycle.js';
 import type { MailboxExporter } from './mailbox-export.js';
 import { endSessions } from './sign-in.js';
 
+/**
+ * Tables whose rows are the person's own, keyed by `account_id`: deleted by the purge in the
+ * same transaction as the state change. A table added later with an `account_id` belongs here
+ * (or in TOMBSTONE_TABLES); test/onboarding/purge-everything.test.ts enumerates the schema and
+ * fails for a table that is in neither.
+ */
+export const PURGED_TABLES = [
+  'web_sessions',
+  'activation_tokens',
+  'webmail_settings',
+  'remote_image_senders',
+  'auto_reply_log',
+  'aliases',
+  'list_members',
+  'account_profiles',
+  'auth_failures',
+  // credentials (SPEC 4.1)
+  'account_totp',
+  'recovery_codes',
+  'app_passwords',
+  'known_devices',
+  'password_reset_tokens',
+  'password_history',
+  'password_reminders',
+  'forced_password_resets',
+  // the export rows (their files are deleted before the transaction)
+  'mailbox_exports',
+] as const;
+
+/** Columns of other rows that point at the person: set to null by the purge. */
+export const DETACHED_COLUMNS = [
+  ['important_receipts', 'sender_account_id'],
+  ['incidents', 'reporter_account_id'],
+  ['incidents', 'owner_account_id'],
+  ['incidents', 'subject_account_id'],
+  ['incident_events', 'actor_account_id'],
+  ['security_events', 'account_id'],
+  ['handover_waivers', 'waived_by_account_id'],
+  ['account_state_history', 'actor_account_id'],
+  ['account_applications', 'reviewed_by'],
+  ['content_rules', 'created_by'],
+  ['outbound_holds', 'submitted_by'],
+  ['outbound_holds', 'decided_by'],
+  ['outbound_queue', 'submitted_by'],
+  ['quarantine', 'decided_by'],
+] as const;
+
+/**
+ * What stays of a purged person besides the audit log: the tombstone — the account row (address,
+ * state `purged`, name replaced), its life-cycle story (`account_state_history`, the
+ * `account_deactivations` row) and its application with the personal fields blanked. Table →
+ * the columns that may still hold the person's id.
+ */
+export const TOMBSTONE_TABLES: Record<string, readonly string[]> = {
+  accounts: ['id'],
+  account_state_history: ['account_id'],
+  account_deactivations: ['account_id', 'requested_by_account_id'],
+  account_applications: ['account_id'],
+};
+
 export const HANDOVER_ITEMS = ['important_mail', 'successor', 'forwarding', 'auto_reply', 'export'] as const;
 export type HandoverItem = (typeof HANDOVER_ITEMS)[number];
 
@@ -342,10 +402,19 @@ export class DeactivationService {
       details: { deactivation: deactivation.id, ...mail.value, exportFiles: exports, applicationScans: scans },
       within: async (trx) => {
         // Credentials and everything personal beyond the address (kept so audit rows line up).
-        for (const table of ['web_sessions', 'activation_tokens', 'webmail_settings', 'remote_image_senders', 'auto_reply_log', 'aliases', 'list_members', 'account_profiles'] as const) {
-          await trx.deleteFrom(table).where('account_id', '=', account.id).execute();
+        for (const table of PURGED_TABLES) await trx.deleteFrom(table).where('account_id', '=', account.id).execute();
+        // The person's important-mail receipts go; receipts of mail they sent stay for the
+        // recipients' senders' records, without the link to the person.
+        await trx.deleteFrom('important_receipts').where('recipient_account_id', '=', account.id).execute();
+        // Rows that belong to someone or something else but name the person: the link goes, the
+        // row stays (its text fields — an actor's address, a reporter's address — are records of
+        // what happened, like the audit log).
+        for (const [table, column] of DETACHED_COLUMNS) {
+          await trx.updateTable(table).set({ [column]: null }).where(column, '=', account.id).execute();
         }
-        await trx.deleteFrom('auth_failures').where('account_id', '=', account.id).execute();
+        // Other people's deactivations naming the person (as requester or successor).
+        await trx.updateTable('account_deactivations').set({ requested_by_account_id: null }).where('requested_by_account_id', '=', account.id).where('account_id', '!=', account.id).execute();
+        await trx.updateTable('account_deactivations').set({ successor_account_id: null }).where('successor_account_id', '=', account.id).where('account_id', '!=', account.id).execute();
         await trx
           .updateTable('account_applications')
           .set({ display_name: PURGED_NAME, work_id: '', mobile: '', reason: '', title: '', ip: null, document_file: null, document_name: null })
