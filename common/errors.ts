@@ -74,6 +74,15 @@ export const ERROR_CATALOGUE = {
   'reset.expired': { status: 410, message: '重设密码链接已过期，请联系单位信息管理员重新发送' },
   internal: { status: 500, message: '服务器内部错误，请稍后再试' },
   unavailable: { status: 503, message: '服务暂时不可用，请稍后再试' },
+  // 工作秘密 end-to-end mail (SPEC 3.2; smcrypto)
+  /** Some recipients have no SM2 key (external, unknown, a list, or not set up yet): the message names them. */
+  'secret.keys_missing': { status: 409, message: '部分收件人尚未设置加密证书或不是内部地址，不能发送工作秘密邮件' },
+  /** A 工作秘密 message sent from the webmail without the end-to-end envelope. */
+  'secret.encryption_required': { status: 422, message: '工作秘密邮件须在网页版中加密后发送' },
+  /** The encrypted body does not check out: its shape, the sender, the signature or a recipient's key. */
+  'secret.invalid_envelope': { status: 400, message: '加密邮件无效：格式、签名或收件人密钥不符' },
+  /** Replacing an existing key needs the current login password. */
+  'secret.reauth_required': { status: 403, message: '更换加密证书需要验证当前登录密码' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

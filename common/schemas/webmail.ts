@@ -193,6 +193,12 @@ export const composeRequestSchema = z.object({
   inReplyTo: z.number().int().optional(),
   /** Send although the outbound checks warned (the user saw `outbound.confirm_required` and confirmed). */
   confirmWarnings: z.boolean().optional(),
+  /**
+   * 工作秘密 end to end (SPEC 3.2; smcrypto): the message body built in the browser by
+   * `buildSecretBody` (common/secret-mime.ts) — the readable notice and the sealed envelope.
+   * With it, `html`, `attachments`, `draftParts` and `attachMessages` must be empty (they are inside).
+   */
+  secretBody: z.string().max(30_000_000).optional(),
 });
 export type ComposeRequest = z.infer<typeof composeRequestSchema>;
 

@@ -41,7 +41,7 @@ describe('governance policy', () => {
   it('the auditor changes nothing: only reading actions are allowed (三员分立)', () => {
     const auditor = actor(['auditor'], 1);
     const allowed = POLICY_ACTIONS.filter((a) => can(auditor, a, { kind: 'account', accountId: 5, unitId: 3 }, tree) || can(auditor, a, { kind: 'system' }, tree));
-    expect(allowed.sort()).toEqual(['account.view', 'audit.read', 'security.incidents_view', 'statistics.read', 'unit.view']);
+    expect(allowed.sort()).toEqual(['account.view', 'audit.read', 'security.incidents_view', 'sm_keys.read_public', 'statistics.read', 'unit.view']);
   });
 
   it('nobody may delete or edit audit rows: there is no such action', () => {

@@ -71,6 +71,10 @@ const RULES = {
   'outbound.rules': { unit_admin: 'subtree', security_officer: 'all' },
   'audit.read': { auditor: 'all', security_officer: 'all' },
   'statistics.read': { dept_admin: 'all', auditor: 'all', unit_admin: 'subtree' },
+  // 工作秘密 key directory (SPEC 3.2; smcrypto): only the owner reads or sets their protected keys;
+  // everyone signed in reads the public keys of internal people.
+  'sm_keys.manage_own': { staff: 'self', unit_admin: 'self', dept_admin: 'self', security_officer: 'self', auditor: 'self' },
+  'sm_keys.read_public': { staff: 'all', unit_admin: 'all', dept_admin: 'all', security_officer: 'all', auditor: 'all' },
 } as const satisfies Record<string, Partial<Record<Role, 'self' | 'subtree' | 'all'>>>;
 
 export type PolicyAction = keyof typeof RULES;

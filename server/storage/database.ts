@@ -332,6 +332,8 @@ export interface Database {
   app_passwords: AppPasswordTable;
   known_devices: KnownDeviceTable;
   password_reset_tokens: PasswordResetTokenTable;
+  // smcrypto (工作秘密 key directory, SPEC 3.2; migration 2026-11-29-smcrypto)
+  sm_keys: SmKeyTable;
 }
 
 export type Unit = Selectable<UnitTable>;
@@ -761,3 +763,16 @@ export interface PasswordResetTokenTable {
   revoked_at: Millis | null;
 }
 export type AppPassword = Selectable<AppPasswordTable>;
+
+/** SM2 key directory (工作秘密 end-to-end mail): public key + protected private-key copies (opaque JSON). */
+export interface SmKeyTable {
+  id: Generated<number>;
+  account_id: number;
+  public_key: string;
+  passphrase_blob: string;
+  recovery_blob: string;
+  created_at: Millis;
+  updated_at: Millis;
+  /** Set when replaced by a new key pair; kept so older mail still verifies. */
+  retired_at: Millis | null;
+}

@@ -17,6 +17,7 @@ import { receiptRoutes } from './receipts/routes.js';
 import { remoteImageRoutes } from './remote-images/routes.js';
 import { searchRoutes } from './search/routes.js';
 import { settingsRoutes } from './settings/routes.js';
+import { smKeyRoutes } from './sm-keys/routes.js';
 import { securityRoutes, securityTotpRoutes } from './security/routes.js';
 import { uploadRoutes } from './uploads/routes.js';
 
@@ -35,4 +36,5 @@ export async function webmailRoutes(app: FastifyInstance, { services }: { servic
   await app.register(incidentRoutes, { services });
   await app.register(securityRoutes, { services });
   await app.register(securityTotpRoutes, { services });
+  await app.register(smKeyRoutes, { services });
 }

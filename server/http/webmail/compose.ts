@@ -39,6 +39,11 @@ export interface ComposeInput {
   date: Date;
   /** Keep the Bcc field in the header (the sender's own copy). */
   keepBcc: boolean;
+  /**
+   * 工作秘密 end-to-end mail: the body (a MIME part with its own Content-Type, from
+   * common/secret-mime.ts `buildSecretBody`) replaces the composed text/html/attachments.
+   */
+  secretBody?: string;
 }
 
 const MAX_REFERENCES = 20;
@@ -78,5 +83,15 @@ export async function composeMessage(input: ComposeInput): Promise<Buffer> {
   });
   const node = composer.compile();
   node.keepBcc = input.keepBcc;
-  return normalizeLineEndings(await node.build());
+  const built = normalizeLineEndings(await node.build());
+  return input.secretBody === undefined ? built : withBody(built, input.secretBody);
+}
+
+/** The header of `raw` without its content headers, then the given part (its headers and body). */
+function withBody(raw: Buffer, part: string): Buffer {
+  const text = raw.toString('latin1');
+  const end = text.indexOf('\r\n\r\n');
+  const lines = text.slice(0, end).split(/\r\n(?![ \t])/);
+  const kept = lines.filter((l) => !/^content-(?:type|transfer-encoding):/i.test(l));
+  return Buffer.concat([Buffer.from(kept.join('\r\n') + '\r\n', 'latin1'), Buffer.from(part, 'utf8')]);
 }

@@ -11,6 +11,7 @@ import * as inbound from './2026-11-29-inbound.js';
 import * as incidents from './2026-11-29-incidents.js';
 import * as onboarding from './2026-11-29-onboarding.js';
 import * as outbound from './2026-11-29-outbound.js';
+import * as smcrypto from './2026-11-29-smcrypto.js';
 
 const migrations: Record<string, Migration> = {
   '2026-11-28-initial': initial,
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29-incidents': incidents,
   '2026-11-29-onboarding': onboarding,
   '2026-11-29-outbound': outbound,
+  '2026-11-29-smcrypto': smcrypto,
 };
 
 export const migrationProvider: MigrationProvider = {

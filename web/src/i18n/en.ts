@@ -734,6 +734,11 @@ export const enErrors: Record<ErrorCode, string> = {
   'auth.password_change_required': 'Change your password before you continue.',
   'reset.invalid': 'This password reset link is invalid or was used. Contact your unit administrator.',
   'reset.expired': 'This password reset link has expired. Ask your unit administrator for a new one.',
+  // smcrypto
+  'secret.keys_missing': 'Some recipients have no encryption certificate or are not internal: 工作秘密 mail cannot be sent to them.',
+  'secret.encryption_required': '工作秘密 mail must be encrypted in the webmail before it is sent.',
+  'secret.invalid_envelope': 'The encrypted message is not valid (format, signature or a recipient key).',
+  'secret.reauth_required': 'Replacing the encryption certificate needs your current sign-in password.',
   internal: 'Something went wrong on the server. Try again later.',
   unavailable: 'The service cannot be reached. Check your connection and try again.',
 };

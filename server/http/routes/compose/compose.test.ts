@@ -74,14 +74,14 @@ describe('/api/send and /api/drafts', () => {
   });
 
   it('writes the classification and important-mail headers, UTF-8 throughout', async () => {
-    const response = await a.post('/api/send', { to: ['li.na@haining.gov.cn'], subject: '工作秘密测试', html: '<p>内容</p>', classification: '工作秘密', importance: 'confirm', deadline: '2026-12-05T17:00:00+08:00' });
+    const response = await a.post('/api/send', { to: ['li.na@haining.gov.cn'], subject: '公开测试', html: '<p>内容</p>', classification: '公开', importance: 'confirm', deadline: '2026-12-05T17:00:00+08:00' });
     expect(response.statusCode, response.body).toBe(200);
     const copy = await raw(b.account.id, await newestMessageId(t, b.account.id));
     const parsed = await simpleParser(copy);
     expect(parsed.headers.get('x-govmail-importance')).toBe('confirm');
     expect(parsed.headers.get('x-govmail-deadline')).toBe('2026-12-05T09:00:00.000Z');
     const detail = messageDetailSchema.parse((await b.get(`/api/messages/${await newestMessageId(t, b.account.id)}`)).json());
-    expect(detail).toMatchObject({ classification: '工作秘密', importance: 'confirm', deadline: '2026-12-05T09:00:00.000Z' });
+    expect(detail).toMatchObject({ classification: '公开', importance: 'confirm', deadline: '2026-12-05T09:00:00.000Z' });
   });
 
   it('replies: In-Reply-To and References from the original, which gets \\Answered', async () => {

@@ -13,6 +13,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../../../common/errors.js';
 import { markReplied } from '../../../governance/important-mail/receipts.js';
+import { assertWorkSecretEncrypted, checkedSecretBody, SmKeyDirectory } from '../../../governance/security/sm-keys.js';
 import { parseMessageFields } from '../../../mail/message-fields.js';
 import { uidRangesOf } from '../../../mail/uid-ranges.js';
 import type { Services } from '../../../services.js';
@@ -30,6 +31,7 @@ export type ComposeRoutesOptions = { services: Services; uploads: UploadStore };
 
 export async function composeRoutes(app: FastifyInstance, { services, uploads }: ComposeRoutesOptions): Promise<void> {
   const { mail, config } = services;
+  const smKeys = new SmKeyDirectory(services.db, services.clock);
   // Compose requests carry the editor's HTML (up to 5 MB in the contract).
   const bodyLimit = 6 * 1024 * 1024;
 
@@ -53,6 +55,8 @@ export async function composeRoutes(app: FastifyInstance, { services, uploads }:
   app.post('/drafts', { bodyLimit }, async (request): Promise<{ id: number }> => {
     const { account } = sessionOf(request);
     const input = parseInput(composeRequestSchema, request.body);
+    // 工作秘密 (SPEC 3.2): never kept on the server in plaintext, and an envelope is for sending only.
+    if (input.classification === '工作秘密' || input.secretBody !== undefined) throw new ApiError('secret.encryption_required', '工作秘密邮件端到端加密，不在服务器上保存草稿');
     const out = await prepareOutgoing(services, uploads, account, input, { purpose: 'draft' });
     const raw = await composeMessage({ ...out.input, messageId: newMessageId(config.hostname), date: new Date(services.clock.now()), keepBcc: true });
     tooBig(raw);
@@ -67,11 +71,14 @@ export async function composeRoutes(app: FastifyInstance, { services, uploads }:
     const { account } = sessionOf(request);
     const input = parseInput(composeRequestSchema, request.body);
     const out = await prepareOutgoing(services, uploads, account, input, { purpose: 'send' });
+    // 工作秘密 end to end (SPEC 3.2): the browser's sealed body, checked; or refused if plaintext.
+    const secretBody = await checkedSecretBody(smKeys, account, input, out.recipients);
     const messageId = newMessageId(config.hostname);
     const date = new Date(services.clock.now());
-    const delivered = await composeMessage({ ...out.input, messageId, date, keepBcc: false });
+    const delivered = await composeMessage({ ...out.input, messageId, date, keepBcc: false, ...(secretBody !== undefined ? { secretBody } : {}) });
     tooBig(delivered);
-    const own = out.input.bcc.length > 0 ? await composeMessage({ ...out.input, messageId, date, keepBcc: true }) : delivered;
+    assertWorkSecretEncrypted(input.classification, delivered, secretBody !== undefined);
+    const own = out.input.bcc.length > 0 ? await composeMessage({ ...out.input, messageId, date, keepBcc: true, ...(secretBody !== undefined ? { secretBody } : {}) }) : delivered;
     // The sent copy must fit: a message sent but missing from Sent would be sent again.
     const quota = await mail.quota(account.id);
     if (quota.usedBytes + own.length > quota.quotaBytes) throw new ApiError('mail.over_quota');
