@@ -91,6 +91,7 @@ describe('purge after retention', () => {
     await ins(db, 'password_reset_tokens', { account_id: person.id, token_hash: 'c'.repeat(64), created_by: 'admin', reason: 'r', created_at: now, expires_at: now + DAY });
     await ins(db, 'password_reminders', { account_id: person.id, days_before: 7, password_changed_at: now, sent_at: now });
     await ins(db, 'forced_password_resets', { account_id: person.id, incident_id: null, required_by: 'security', reason: 'r', required_at: now });
+    await ins(db, 'sm_keys', { account_id: person.id, public_key: '04ab', passphrase_blob: '{}', recovery_blob: '{}', created_at: now, updated_at: now });
     await ins(db, 'mailbox_exports', { account_id: person.id, format: 'mbox', file: null, messages: 0, size: 0, sha256: 'x', requested_by: person.address, created_at: now });
     // Rows of others that name the person.
     await ins(db, 'important_receipts', { message_id: '<a@x>', sender_account_id: other.id, recipient_account_id: person.id, created_at: now });

@@ -65,6 +65,8 @@ export const PURGED_TABLES = [
   'forced_password_resets',
   // the export rows (their files are deleted before the transaction)
   'mailbox_exports',
+  // 工作秘密 key directory (smcrypto): public key and protected private-key copies
+  'sm_keys',
 ] as const;
 
 /** Columns of other rows that point at the person: set to null by the purge. */
