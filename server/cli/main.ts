@@ -56,7 +56,7 @@ program
         else console.log('already initialised');
         if (opts.demo) {
           const seeded = await seedDemoCity(services);
-          if (seeded) for (const u of seeded.demoUsers) console.log(`demo user ${u.address}  password: ${u.password}  ${u.name}`);
+          if (seeded) for (const u of seeded.demoUsers) console.log(`demo user ${u.address}  password: ${u.password}  ${u.name}${u.roles.length ? `  [${u.roles.join(", ")}]` : ""}`);
           else console.log('demo city already present');
         }
       });

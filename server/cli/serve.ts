@@ -23,11 +23,11 @@ export async function serve(options: ServeOptions): Promise<RunningGovmail> {
     const seeded = await seedDemoCity(services);
     const credentialsFile = path.join(config.dataDir, 'demo-credentials.txt');
     if (seeded) {
-      const lines = seeded.demoUsers.map((u) => `${u.address}\t${u.password}\t${u.name}（${u.unit}）`);
+      const lines = seeded.demoUsers.map((u) => `${u.address}\t${u.password}\t${u.name}（${u.unit}）${u.roles.length ? `\t${u.roles.join(',')}` : ''}`);
       writeFileSync(credentialsFile, `# govmail demo accounts — demo data only; delete this file in any real deployment\n${lines.join('\n')}\n`, { mode: 0o600 });
       demoNote = [
         `演示数据 Demo city: ${seeded.units} units, ${seeded.people} people, ${seeded.messages} messages (${((Date.now() - started) / 1000).toFixed(1)} s)`,
-        ...seeded.demoUsers.map((u) => `  演示用户 demo user  ${u.address}  password: ${u.password}  ${u.name}（${u.unit}）`),
+        ...seeded.demoUsers.map((u) => `  演示用户 demo user  ${u.address}  password: ${u.password}  ${u.name}（${u.unit}）${u.roles.length ? `  [${u.roles.join(', ')}]` : ''}`),
       ];
     } else {
       demoNote = [`演示用户 demo users: see ${credentialsFile}`];

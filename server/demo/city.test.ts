@@ -119,9 +119,10 @@ describe('directory', () => {
     for (const p of city.people) expect(p.roles.filter((r) => r !== 'staff').length).toBeLessThanOrEqual(1);
     expect(new Set(withRole('unit_admin').map((p) => p.unitCode)).size).toBeGreaterThanOrEqual(3);
     expect(city.people.every((p) => p.roles.includes('staff'))).toBe(true);
-    expect(city.demoUsers).toHaveLength(2);
-    expect(city.demoUsers.every((u) => u.roles.length === 1 && u.roles[0] === 'staff')).toBe(true);
+    expect(city.demoUsers).toHaveLength(5);
+    expect(city.demoUsers.slice(0, 2).every((u) => u.roles.length === 1 && u.roles[0] === 'staff')).toBe(true);
     expect(city.demoUsers[0]).toBe(city.people[0]);
+    expect(city.demoUsers.slice(2).map((u) => u.roles[1])).toEqual(['unit_admin', 'security_officer', 'auditor']);
   });
 
   it('points role aliases at the right offices and lists at whole units', () => {

@@ -1583,6 +1583,10 @@ export async function buildDemoCity(options: DemoCityOptions = {}): Promise<Demo
     });
   }
 
-  const demoUsers = dir.people.filter((p) => p.roles.length === 1 && p.roles[0] === 'staff').slice(0, 2);
+  // Two staff members to read and write mail, and one holder of each console role to try the
+  // governance side (the unit admin's queue, the security officer's desk, the auditor's view).
+  const staff = dir.people.filter((p) => p.roles.length === 1 && p.roles[0] === 'staff').slice(0, 2);
+  const roleHolders = (['unit_admin', 'security_officer', 'auditor'] as const).flatMap((role) => dir.people.filter((p) => p.roles.includes(role)).slice(0, 1));
+  const demoUsers = [...staff, ...roleHolders];
   return { domain, units: dir.units, people: dir.people, aliases: dir.aliases, lists: dir.lists, messages, demoUsers };
 }

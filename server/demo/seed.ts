@@ -14,7 +14,7 @@ export interface DemoSeedResult {
   units: number;
   people: number;
   messages: number;
-  demoUsers: { address: string; name: string; unit: string; password: string }[];
+  demoUsers: { address: string; name: string; unit: string; password: string; roles: string[] }[];
 }
 
 export async function seedDemoCity(services: Services, options: { messageCount?: number; city?: DemoCity } = {}): Promise<DemoSeedResult | null> {
@@ -84,6 +84,6 @@ export async function seedDemoCity(services: Services, options: { messageCount?:
     units: city.units.length,
     people: city.people.length,
     messages: city.messages.length,
-    demoUsers: city.demoUsers.map((p) => ({ address: p.address, name: p.name, unit: unitName.get(p.unitCode) ?? p.unitCode, password: passwords.get(p.address) ?? '(already existed)' })),
+    demoUsers: city.demoUsers.map((p) => ({ address: p.address, name: p.name, unit: unitName.get(p.unitCode) ?? p.unitCode, password: passwords.get(p.address) ?? '(already existed)', roles: p.roles.filter((r) => r !== 'staff') })),
   };
 }
