@@ -9,6 +9,8 @@ import { systemClock, type Clock } from './platform/clock.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { openDatabase, type Db } from './storage/connect.js';
 import { keyringFromConfig } from './storage/blob-keyring.js';
+import { idHmacKeys } from './storage/server-secrets.js';
+import { IdCardHasher } from './governance/accounts/id-card-hash.js';
 import { BlobStore } from './storage/blob-store.js';
 import { InProcessChangeFeed, type ChangeFeed } from './mail/change-feed.js';
 import { MailStore } from './mail/mail-store.js';
@@ -71,7 +73,8 @@ export async function createServices(config: GovmailConfig, options: { logger?: 
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const db = await openDatabase(config);
-  const blobs = new BlobStore(path.join(config.dataDir, 'blobs'), keyringFromConfig(config.blobEncryption, config.dataDir));
+  const keyring = keyringFromConfig(config.blobEncryption, config.dataDir);
+  const blobs = new BlobStore(path.join(config.dataDir, 'blobs'), keyring);
   const feed = new InProcessChangeFeed();
   const mail = new MailStore(db, blobs, feed, clock);
   const audit = new AuditLog(db, clock);
@@ -92,7 +95,8 @@ export async function createServices(config: GovmailConfig, options: { logger?: 
   });
   if (config.inbound.enabled && !inbound.antivirusEnabled) logger.warn('inbound.clamd is not configured: mail from other domains is NOT scanned for viruses (set inbound.clamd.socket)');
   const quarantine = delivery.enableInbound(config.inbound.enabled ? inbound : null, config.hostname);
-  const onboarding = new OnboardingService(db, directory, auth, lifecycle, audit, delivery, new ApplicationDocuments(path.join(config.dataDir, 'applications')), clock, config);
+  const idKeys = idHmacKeys(config.idHmac, config.dataDir, keyring);
+  const onboarding = new OnboardingService(db, directory, auth, lifecycle, audit, delivery, new ApplicationDocuments(path.join(config.dataDir, 'applications')), clock, config, new IdCardHasher(idKeys.current, idKeys.older));
   const dkim = new DkimSigner(db, clock);
   const outboundSender = new OutboundSender({ db, mail, delivery, clock, logger: logger.child({ component: 'outbound' }), config, dkim, ...(options.mailDns ? { resolver: options.mailDns } : {}) });
   const administration = new AccountAdministration(db, lifecycle, audit, clock, feed);

@@ -323,6 +323,20 @@ export const configSchema = z.object({
       keyring: z.string().default(''),
     })
     .prefault({}),
+
+  /**
+   * The secret of the ID-card keyed hash (HMAC-SM3; NAME=hardening). Default: both empty — derived
+   * from the blob keyring when `blobEncryption` is configured, otherwise a random key generated in
+   * `<dataDir>/secrets/id-hmac.key` (mode 0600). See storage/server-secrets.ts.
+   */
+  idHmac: z
+    .object({
+      /** 64 hex digits, as an environment secret (GOVMAIL_ID_HMAC_KEY); wins over keyFile. Default empty. */
+      key: z.string().default(''),
+      /** A file holding 64 hex digits, created (0600) when missing (GOVMAIL_ID_HMAC_KEY_FILE). Default empty. */
+      keyFile: z.string().default(''),
+    })
+    .prefault({}),
 });
 
 export type GovmailConfig = z.infer<typeof configSchema>;

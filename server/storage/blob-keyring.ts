@@ -11,7 +11,7 @@
  *   - `current`: the id new blobs are written under.
  * Each data key is a 32-byte master from which the SM4 key and the HMAC key are derived.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -26,6 +26,9 @@ const ID_RE = /^[A-Za-z0-9_-]{1,32}$/;
 const HEX64 = /^[0-9a-f]{64}$/;
 
 export class KeyringError extends Error {}
+
+/** How a secret sealed by BlobKeyring.sealSecret starts (anything else is stored in the clear). */
+export const SEALED_PREFIX = 'govmail-sealed:v1:';
 
 export class BlobKeyring {
   private readonly derived = new Map<string, { enc: Buffer; mac: Buffer }>();
@@ -69,6 +72,55 @@ export class BlobKeyring {
   /** The blob's name: HMAC-SM3 of the plaintext under the address key (64 hex digits). */
   addressOf(data: Buffer): string {
     return createHmac('sm3', this.addressKey).update(data).digest('hex');
+  }
+
+  /**
+   * A secret for another purpose derived from the address key (never rotated, so the derived
+   * secret is stable): HMAC-SM3(addressKey, label). Used for the ID-card keyed hash.
+   */
+  deriveSecret(label: string): Buffer {
+    return createHmac('sm3', this.addressKey).update(`govmail derived secret: ${label}`).digest();
+  }
+
+  /**
+   * Seals a small secret (a DKIM private key) under the current data key: SM4-CBC under a key
+   * derived for `purpose`, authenticated by HMAC-SM3 over key id, purpose, IV and ciphertext.
+   * Text form `govmail-sealed:v1:<keyId>:<base64(iv | ciphertext | tag)>`; openSecret reverses it.
+   */
+  sealSecret(plaintext: string, purpose: string): string {
+    const keyId = this.currentId;
+    const { enc, mac } = this.secretKeys(keyId, purpose);
+    const iv = randomBytes(16);
+    const cipher = createCipheriv('sm4-cbc', enc, iv);
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    const tag = createHmac('sm3', mac).update(`${keyId}\0${purpose}\0`).update(iv).update(body).digest();
+    return `${SEALED_PREFIX}${keyId}:${Buffer.concat([iv, body, tag]).toString('base64')}`;
+  }
+
+  openSecret(sealed: string, purpose: string): string {
+    const match = /^govmail-sealed:v1:([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/=]+)$/.exec(sealed.trim());
+    if (!match) throw new KeyringError('sealed secret: not in the govmail-sealed:v1 form');
+    const keyId = match[1]!;
+    const raw = Buffer.from(match[2]!, 'base64');
+    if (raw.length < 16 + 16 + 32) throw new KeyringError('sealed secret: too short');
+    const iv = raw.subarray(0, 16);
+    const body = raw.subarray(16, raw.length - 32);
+    const tag = raw.subarray(raw.length - 32);
+    const { enc, mac } = this.secretKeys(keyId, purpose);
+    const expected = createHmac('sm3', mac).update(`${keyId}\0${purpose}\0`).update(iv).update(body).digest();
+    if (!timingSafeEqual(expected, tag)) throw new KeyringError('sealed secret: integrity check failed (tampered, or another keyring)');
+    const decipher = createDecipheriv('sm4-cbc', enc, iv);
+    return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
+  }
+
+  private secretKeys(keyId: string, purpose: string): { enc: Buffer; mac: Buffer } {
+    const master = this.json.keys[keyId];
+    if (!master || !this.has(keyId)) throw new KeyringError(`blob keyring: no key ${keyId} (was it removed after rotation?)`);
+    const m = Buffer.from(master, 'hex');
+    return {
+      enc: createHmac('sm3', m).update(`govmail secret sm4-cbc: ${purpose}`).digest().subarray(0, 16),
+      mac: createHmac('sm3', m).update(`govmail secret hmac-sm3: ${purpose}`).digest(),
+    };
   }
 
   static generate(id = 'k1'): KeyringJson {

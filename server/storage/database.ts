@@ -418,6 +418,8 @@ export interface AccountProfileTable {
   mobile: string | null;
   /** SHA-256 of the ID-card number (bulk import): duplicates are found, the number is not kept. */
   id_card_hash: string | null;
+  /** How id_card_hash was made: 'hmac-sm3' (keyed, current) or 'sha256' (legacy, upgraded on match); NAME=hardening. */
+  id_card_hash_scheme: string | null;
   application_id: number | null;
   /** Version of the regulation / acceptable-use statement accepted, and when. */
   aup_version: string | null;

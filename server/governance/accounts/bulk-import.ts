@@ -15,7 +15,7 @@ import type { ImportReport, ImportRow } from '../../../common/schemas/onboarding
 import type { Database } from '../../storage/database.js';
 import { idCardProblem, isMobile } from './id-card.js';
 import type { LifecycleActor } from './lifecycle.js';
-import { idCardHash, type OnboardingService } from './onboarding-service.js';
+import type { OnboardingService } from './onboarding-service.js';
 
 /** Rows one sheet may hold: a whole bureau fits, a mistake (a whole city) does not. */
 export const MAX_IMPORT_ROWS = 2000;
@@ -185,8 +185,8 @@ export async function importSheet(
     if ((!idProblem && seenIdCards.has(idKey)) || (source.workId && seenWorkIds.has(workKey))) errors.push('duplicate_in_sheet');
     if (!idProblem) {
       seenIdCards.set(idKey, index);
-      const existing = await deps.db.selectFrom('account_profiles').select('account_id').where('id_card_hash', '=', idCardHash(source.idCard)).executeTakeFirst();
-      if (existing) errors.push('duplicate_existing');
+      // Keyed hash under the server secret; a legacy row that matches is upgraded (id-card-hash.ts).
+      if ((await deps.onboarding.idCards.findAccount(deps.db, source.idCard)) !== null) errors.push('duplicate_existing');
     }
     if (source.workId) seenWorkIds.set(workKey, index);
     let address: string | null = null;
@@ -210,7 +210,7 @@ export async function importSheet(
     for (const item of checked) {
       if (item.row.errors.length > 0 || item.unitId === null || !item.row.address) continue;
       const account = await deps.onboarding.createPendingAccount(
-        { displayName: item.source.displayName, unitId: item.unitId, address: item.row.address, title: item.source.title || null, workId: item.source.workId, mobile: item.source.mobile, idCardHash: idCardHash(item.source.idCard) },
+        { displayName: item.source.displayName, unitId: item.unitId, address: item.row.address, title: item.source.title || null, workId: item.source.workId, mobile: item.source.mobile, idCardHash: deps.onboarding.idCards.hash(item.source.idCard) },
         options.who,
         'import',
       );

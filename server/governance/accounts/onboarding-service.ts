@@ -9,6 +9,7 @@
  * applicant has no mailbox yet, so the link is shown to the administrator who allocated (to
  * hand over, recorded in the audit log) and mailed to the unit's administrators.
  */
+import { ID_HASH_SCHEME, type IdCardHasher } from './id-card-hash.js';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
@@ -74,10 +75,6 @@ export function trackingCode(): string {
   return `${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8, 12)}`;
 }
 
-/** ID-card numbers are matched for duplicates by hash only; the number itself is not stored. */
-export function idCardHash(idCard: string): string {
-  return sha256Hex(`govmail-id-card:${idCard.trim().toUpperCase()}`);
-}
 
 export class OnboardingService {
   constructor(
@@ -90,6 +87,8 @@ export class OnboardingService {
     private readonly documents: ApplicationDocuments,
     private readonly clock: Clock,
     private readonly config: Pick<GovmailConfig, 'domains' | 'hostname' | 'defaultQuotaBytes' | 'onboarding'>,
+    /** ID-card numbers, keyed hash under the server secret (id-card-hash.ts). */
+    readonly idCards: IdCardHasher,
   ) {}
 
   get primaryDomain(): string {
@@ -257,7 +256,7 @@ export class OnboardingService {
     );
     await this.db
       .insertInto('account_profiles')
-      .values({ account_id: account.id, work_id: input.workId.trim(), mobile: input.mobile ?? null, id_card_hash: input.idCardHash ?? null, application_id: input.applicationId ?? null, aup_version: null, aup_accepted_at: null, activated_at: null, updated_at: this.clock.now() })
+      .values({ account_id: account.id, work_id: input.workId.trim(), mobile: input.mobile ?? null, id_card_hash: input.idCardHash ?? null, id_card_hash_scheme: input.idCardHash ? ID_HASH_SCHEME : null, application_id: input.applicationId ?? null, aup_version: null, aup_accepted_at: null, activated_at: null, updated_at: this.clock.now() })
       .execute();
     if (creation) await this.lifecycle.recordCreation({ accountId: account.id, target: account.address, state: 'pending_activation' }, creation, { actor: who });
     return account;

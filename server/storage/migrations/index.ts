@@ -12,6 +12,7 @@ import * as incidents from './2026-11-29-incidents.js';
 import * as onboarding from './2026-11-29-onboarding.js';
 import * as outbound from './2026-11-29-outbound.js';
 import * as smcrypto from './2026-11-29-smcrypto.js';
+import * as hardening from './2026-11-30-hardening.js';
 
 const migrations: Record<string, Migration> = {
   '2026-11-28-initial': initial,
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29-onboarding': onboarding,
   '2026-11-29-outbound': outbound,
   '2026-11-29-smcrypto': smcrypto,
+  '2026-11-30-hardening': hardening,
 };
 
 export const migrationProvider: MigrationProvider = {
