@@ -97,7 +97,7 @@ export async function createServices(config: GovmailConfig, options: { logger?: 
   const quarantine = delivery.enableInbound(config.inbound.enabled ? inbound : null, config.hostname);
   const idKeys = idHmacKeys(config.idHmac, config.dataDir, keyring);
   const onboarding = new OnboardingService(db, directory, auth, lifecycle, audit, delivery, new ApplicationDocuments(path.join(config.dataDir, 'applications')), clock, config, new IdCardHasher(idKeys.current, idKeys.older));
-  const dkim = new DkimSigner(db, clock);
+  const dkim = new DkimSigner(db, clock, keyring);
   const outboundSender = new OutboundSender({ db, mail, delivery, clock, logger: logger.child({ component: 'outbound' }), config, dkim, ...(options.mailDns ? { resolver: options.mailDns } : {}) });
   const administration = new AccountAdministration(db, lifecycle, audit, clock, feed);
   const exporter = new MailboxExporter(db, blobs, clock, path.join(config.dataDir, 'exports'));

@@ -1,6 +1,7 @@
 /**
  * `govmail dkim generate <domain> [--selector s] [--replace]` and `govmail dkim list`: DKIM keys
- * for outbound mail (RFC 6376). The key is kept in the database (every node signs with it); the
+ * for outbound mail (RFC 6376). The key is kept in the database (every node signs with it) —
+ * sealed under the blob keyring when encryption at rest is configured (dkim.ts); the
  * command prints the TXT record to publish in the domain's DNS. Audited.
  */
 import type { Command } from 'commander';
@@ -21,8 +22,8 @@ export function registerDkimCommands(program: Command, action: Wrap, globals: ()
       action(async (domain: string, opts: { selector?: string; replace?: boolean }) => {
         await withServices(globals(), async (services) => {
           const selector = opts.selector ?? services.config.outbound.dkimSelector;
-          const key = await generateDkimKey(services.db, services.clock, domain, selector, { replace: Boolean(opts.replace) });
-          await services.audit.append({ actor: CLI_ACTOR.address, action: 'dkim.generate', target: key.recordName, protocol: 'cli', details: { domain: key.domain, selector: key.selector, replaced: Boolean(opts.replace) } });
+          const key = await generateDkimKey(services.db, services.clock, domain, selector, { replace: Boolean(opts.replace), keyring: services.blobs.keyring });
+          await services.audit.append({ actor: CLI_ACTOR.address, action: 'dkim.generate', target: key.recordName, protocol: 'cli', details: { domain: key.domain, selector: key.selector, replaced: Boolean(opts.replace), sealed: Boolean(services.blobs.keyring) } });
           console.log(`DKIM key created for ${key.domain} (selector ${key.selector}); outbound mail is signed with it from now on.`);
           console.log('Publish this TXT record in DNS:');
           console.log('');

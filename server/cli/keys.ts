@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import { assertOutside, BlobKeyring, writeKeyringFile } from '../storage/blob-keyring.js';
 import { CLI_ACTOR, configFrom, withServices, type GlobalOptions } from './context.js';
 import type { Services } from '../services.js';
+import { sealDkimKeys } from '../delivery/outbound/dkim.js';
 
 type Wrap = <A extends unknown[]>(fn: (...args: A) => Promise<void>) => (...args: A) => Promise<void>;
 
@@ -21,6 +22,13 @@ async function reencryptAll(services: Services, action: string, details: Record<
   });
   await services.audit.append({ actor: CLI_ACTOR.address, action, target: 'blob-store', protocol: 'cli', details: { ...details, ...result } });
   console.log(`${result.seen} blobs seen, ${result.rewritten} re-encrypted under key ${services.blobs.keyring!.currentId} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** DKIM private keys in the database: plain PEMs from before, or under an older key, sealed under the current key. */
+async function sealDkim(services: Services, action: string): Promise<void> {
+  const sealed = await sealDkimKeys(services.db, services.blobs.keyring!);
+  await services.audit.append({ actor: CLI_ACTOR.address, action: `${action}.dkim`, target: 'dkim_keys', protocol: 'cli', details: { sealed, key: services.blobs.keyring!.currentId } });
+  console.log(`${sealed} DKIM private key(s) sealed under key ${services.blobs.keyring!.currentId}`);
 }
 
 export function registerKeysCommands(program: Command, action: Wrap, globals: () => GlobalOptions): void {
@@ -60,6 +68,7 @@ export function registerKeysCommands(program: Command, action: Wrap, globals: ()
             return;
           }
           await reencryptAll(services, 'keys.rotate', { from: old.currentId, to: next.current });
+          await sealDkim(services, 'keys.rotate');
         });
       }),
     );
@@ -72,6 +81,7 @@ export function registerKeysCommands(program: Command, action: Wrap, globals: ()
         await withServices(globals(), async (services) => {
           if (!services.blobs.keyring) throw new Error('no blob keyring configured (blobEncryption.keyFile or blobEncryption.keyring)');
           await reencryptAll(services, 'keys.migrate', {});
+          await sealDkim(services, 'keys.migrate');
         });
       }),
     );

@@ -12,6 +12,38 @@ import type { Kysely } from 'kysely';
 import { dkimSign } from 'mailauth';
 import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../storage/database.js';
+import { SEALED_PREFIX, type BlobKeyring } from '../../storage/blob-keyring.js';
+
+/**
+ * Private keys at rest (issue 6): with encryption at rest configured (a blob keyring), the PEM is
+ * stored sealed under the keyring's current data key (SM4-CBC + HMAC-SM3, BlobKeyring.sealSecret;
+ * the key stays outside the database), `govmail-sealed:v1:<keyId>:…`. A plain PEM from before is
+ * still read, and `govmail keys migrate` (sealDkimKeys) seals it.
+ */
+const DKIM_PURPOSE = 'dkim private key';
+
+export function sealDkimKey(pem: string, keyring: BlobKeyring | null): string {
+  return keyring ? keyring.sealSecret(pem, DKIM_PURPOSE) : pem;
+}
+
+export function openDkimKey(stored: string, keyring: BlobKeyring | null): string {
+  if (!stored.startsWith(SEALED_PREFIX)) return stored;
+  if (!keyring) throw new DkimError('the DKIM private key is encrypted at rest but no blob keyring is configured (blobEncryption.keyFile / keyring)');
+  return keyring.openSecret(stored, DKIM_PURPOSE);
+}
+
+/** Seals every plain (or older-key) DKIM private key under the current key; returns how many. */
+export async function sealDkimKeys(db: Kysely<Database>, keyring: BlobKeyring): Promise<number> {
+  const rows = await db.selectFrom('dkim_keys').select(['id', 'private_key_pem']).execute();
+  let sealed = 0;
+  for (const row of rows) {
+    if (row.private_key_pem.startsWith(`${SEALED_PREFIX}${keyring.currentId}:`)) continue;
+    const next = keyring.sealSecret(openDkimKey(row.private_key_pem, keyring), DKIM_PURPOSE);
+    const result = await db.updateTable('dkim_keys').set({ private_key_pem: next }).where('id', '=', row.id).where('private_key_pem', '=', row.private_key_pem).executeTakeFirst();
+    sealed += Number(result.numUpdatedRows);
+  }
+  return sealed;
+}
 
 export interface DkimKeyInfo {
   domain: string;
@@ -40,7 +72,13 @@ const DOMAIN_RE = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z
 const SELECTOR_RE = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** Creates an RSA-2048 key for `domain`/`selector` and makes it the domain's active key. */
-export async function generateDkimKey(db: Kysely<Database>, clock: Clock, domainInput: string, selectorInput: string, options: { replace?: boolean } = {}): Promise<DkimKeyInfo> {
+export async function generateDkimKey(
+  db: Kysely<Database>,
+  clock: Clock,
+  domainInput: string,
+  selectorInput: string,
+  options: { replace?: boolean; keyring?: BlobKeyring | null } = {},
+): Promise<DkimKeyInfo> {
   const domain = domainInput.trim().toLowerCase();
   const selector = selectorInput.trim().toLowerCase();
   if (!DOMAIN_RE.test(domain)) throw new DkimError(`not a domain name: ${domainInput}`);
@@ -53,7 +91,7 @@ export async function generateDkimKey(db: Kysely<Database>, clock: Clock, domain
   await db.transaction().execute(async (tx) => {
     await tx.updateTable('dkim_keys').set({ active: 0 }).where('domain', '=', domain).execute();
     if (existing) await tx.deleteFrom('dkim_keys').where('id', '=', existing.id).execute();
-    await tx.insertInto('dkim_keys').values({ domain, selector, private_key_pem: privatePem, public_key_b64: publicB64, active: 1, created_at: clock.now() }).execute();
+    await tx.insertInto('dkim_keys').values({ domain, selector, private_key_pem: sealDkimKey(privatePem, options.keyring ?? null), public_key_b64: publicB64, active: 1, created_at: clock.now() }).execute();
   });
   return dkimRecord(domain, selector, publicB64);
 }
@@ -67,6 +105,8 @@ export class DkimSigner {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
+    /** The blob store's keyring: opens sealed private keys (null: plaintext store, plain PEMs only). */
+    private readonly keyring: BlobKeyring | null = null,
   ) {}
 
   /** The message with a DKIM-Signature for `domain` prepended, or unchanged when the domain has no active key. */
@@ -74,7 +114,7 @@ export class DkimSigner {
     const domain = domainInput.toLowerCase();
     const key = await this.db.selectFrom('dkim_keys').selectAll().where('domain', '=', domain).where('active', '=', 1).orderBy('created_at', 'desc').executeTakeFirst();
     if (!key) return { raw, signed: false };
-    const signature = { signingDomain: domain, selector: key.selector, privateKey: key.private_key_pem, algorithm: 'rsa-sha256', canonicalization: 'relaxed/relaxed' };
+    const signature = { signingDomain: domain, selector: key.selector, privateKey: openDkimKey(key.private_key_pem, this.keyring), algorithm: 'rsa-sha256', canonicalization: 'relaxed/relaxed' };
     // mailauth signs what `signatureData` lists; the top-level fields only set defaults.
     const result = await dkimSign(raw, { ...signature, signTime: new Date(this.clock.now()), signatureData: [signature] });
     if (result.errors.length > 0) throw new DkimError(`DKIM signing failed: ${result.errors.map((e) => e.message).join('; ')}`);
