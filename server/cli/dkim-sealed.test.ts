@@ -101,5 +101,5 @@ describe('DKIM private keys sealed under the blob keyring', () => {
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(keyDir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 300_000); // five CLI processes (tsx start-up each), slow on a loaded 2-CPU machine
 });

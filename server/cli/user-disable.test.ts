@@ -57,7 +57,7 @@ describe('govmail user disable', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 240_000); // three CLI processes (tsx start-up each), slow on a loaded 2-CPU machine
 });
 
 describe('DirectoryService through the life cycle', () => {
