@@ -34,6 +34,8 @@ import type { DnsResolver } from './delivery/inbound/authentication.js';
 import type { Quarantine } from './delivery/inbound/quarantine.js';
 import { PasswordExpiryReminders } from './auth/password-expiry.js';
 import { newDeviceAlert } from './auth/credential-notices.js';
+import { PasswordResets } from './governance/accounts/password-reset.js';
+import { PasswordPolicySettings } from './governance/security/password-policy.js';
 
 export interface Services {
   config: GovmailConfig;
@@ -66,6 +68,10 @@ export interface Services {
   quarantine: Quarantine;
   /** Password expiry reminder mails (SPEC Art. 4.1); main.ts runs it periodically. */
   passwordReminders: PasswordExpiryReminders;
+  /** Administrator reset by one-time link (SPEC Art. 4.1): issue, check, consume. */
+  passwordResets: PasswordResets;
+  /** The console's 密码策略 (settings row over the config defaults). */
+  passwordPolicy: PasswordPolicySettings;
   close(): Promise<void>;
 }
 
@@ -106,7 +112,13 @@ export async function createServices(config: GovmailConfig, options: { logger?: 
     sla: config.incidents.slaMinutes,
     noticeFrom: config.incidents.noticeFrom ?? `security@${config.domains[0]}`,
   });
-  const incidentResponse = new IncidentResponse(db, mail, clock, incidents, administration);
+  const passwordResets = new PasswordResets(db, auth, audit, mail, clock, {
+    resetLinkHours: config.auth.resetLinkHours,
+    publicUrl: config.onboarding.publicUrl ?? `https://${config.hostname}`,
+    noticeFrom: `postmaster@${config.domains[0]}`,
+  });
+  const passwordPolicy = new PasswordPolicySettings(db, auth, audit);
+  const incidentResponse = new IncidentResponse(db, mail, clock, incidents, administration, passwordResets);
   // SPEC Art. 4.1 (credentials): expiry reminders, and the alert on a sign-in from a new device.
   const passwordReminders = new PasswordExpiryReminders(db, auth, delivery, clock, config.domains[0]!);
   auth.onNewDevice = newDeviceAlert(delivery, config.domains[0]!);
@@ -132,6 +144,8 @@ export async function createServices(config: GovmailConfig, options: { logger?: 
     incidentResponse,
     quarantine,
     passwordReminders,
+    passwordResets,
+    passwordPolicy,
     close: () => db.destroy(),
   };
 }

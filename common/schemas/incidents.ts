@@ -189,5 +189,7 @@ export const accountActionResultSchema = z.object({
   sessionsRevoked: z.number().int(),
   /** The account's state afterwards. */
   state: z.string(),
+  /** force-password-reset: the one-time reset link sent to the owner, shown once to hand over. */
+  resetLink: z.object({ path: z.string(), url: z.string(), expiresAt: z.number(), mailed: z.boolean() }).optional(),
 });
 export type AccountActionResult = z.infer<typeof accountActionResultSchema>;

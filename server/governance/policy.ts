@@ -58,7 +58,8 @@ const RULES = {
   'unit.view': { staff: 'all', unit_admin: 'all', dept_admin: 'all', security_officer: 'all', auditor: 'all' },
   'unit.manage': { dept_admin: 'all' },
   // Settings, security and oversight
-  'settings.password_policy': { dept_admin: 'all' },
+  /** The console's 密码策略 page (SPEC 4.1): the department and the security officer. */
+  'settings.password_policy': { dept_admin: 'all', security_officer: 'all' },
   'security.quarantine': { security_officer: 'all' },
   'security.rules': { security_officer: 'all' },
   'security.incidents': { security_officer: 'all' },

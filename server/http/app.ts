@@ -28,6 +28,8 @@ import { healthRoutes } from './routes/health/routes.js';
 import { onboardingRoutes } from './routes/onboarding.js';
 import { sessionRoutes } from './routes/session/routes.js';
 import { webmailRoutes } from './routes/webmail.js';
+import { passwordResetRoutes } from './routes/password-reset/routes.js';
+import { consolePasswordPolicyRoutes } from './routes/console-password-policy/routes.js';
 import { WebSessionStore } from './session-store.js';
 
 export async function buildApp(services: Services): Promise<FastifyInstance> {
@@ -70,6 +72,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       await api.register(consoleAccountAdminRoutes, { services });
       await api.register(deactivationRoutes, { services });
       await api.register(consoleIncidentRoutes, { services });
+      await api.register(passwordResetRoutes, { services });
+      await api.register(consolePasswordPolicyRoutes, { services });
     },
     { prefix: '/api' },
   );

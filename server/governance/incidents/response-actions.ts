@@ -11,6 +11,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { MailStore } from '../../mail/mail-store.js';
 import type { Account, Database, SenderBlock } from '../../storage/database.js';
 import type { AccountAdministration, AdminActor } from '../accounts/administration.js';
+import type { PasswordResets, ResetLink } from '../accounts/password-reset.js';
 import { addBlock } from '../security/blocklist.js';
 import { revokeWebSessions } from '../security/web-sessions.js';
 import { IncidentError, REASON_MAX_CHARS, type IncidentActor, type IncidentService } from './incident-service.js';
@@ -44,6 +45,7 @@ export class IncidentResponse {
     private readonly clock: Clock,
     private readonly incidents: IncidentService,
     private readonly administration: AccountAdministration,
+    private readonly resets: PasswordResets,
   ) {}
 
   /**
@@ -79,13 +81,12 @@ export class IncidentResponse {
 
   /**
    * Forces a password reset: the account is marked as having to change its password
-   * (`forced_password_resets`) and its web sessions end, so whoever holds a stolen session is out.
-   *
-   * TODO(credentials): credentials owns password expiry and admin reset links; when it lands this
-   * should mark the password expired there (so IMAP/POP3/SMTP logins fail saying why) and send the
-   * owner a reset link, instead of this table of ours, which nothing but the console reads yet.
+   * (`forced_password_resets`: IMAP/POP3/SMTP refuse saying why, the web allows only the change)
+   * and its web sessions end, so whoever holds a stolen session is out. The owner is sent a
+   * one-time reset link (password-reset.ts: a notice in their INBOX, and the link returned here to
+   * hand over by another channel), which clears the mark once used.
    */
-  async forcePasswordReset(incidentId: number, account: Pick<Account, 'id' | 'address'>, input: { reason: string }, who: IncidentActor): Promise<{ sessionsRevoked: number }> {
+  async forcePasswordReset(incidentId: number, account: Pick<Account, 'id' | 'address'>, input: { reason: string }, who: IncidentActor): Promise<{ sessionsRevoked: number; resetLink: ResetLink }> {
     await this.incidents.requireActionable(incidentId);
     const reason = requireReason(input.reason);
     const now = this.clock.now();
@@ -95,9 +96,10 @@ export class IncidentResponse {
       .onConflict((oc) => oc.column('account_id').doUpdateSet({ incident_id: incidentId, required_by: who.address, reason, required_at: now }))
       .execute();
     const sessionsRevoked = await revokeWebSessions(this.db, account.id);
-    await this.incidents.event(incidentId, who, 'force_password_reset', reason, { account: account.address, sessionsRevoked });
-    await this.incidents.auditAction(who, 'security.force_password_reset', incidentId, { reason, account: account.address, sessionsRevoked });
-    return { sessionsRevoked };
+    const resetLink = await this.resets.issueResetLink(account, who, `${reason}（安全事件 #${incidentId}）`, { incidentId });
+    await this.incidents.event(incidentId, who, 'force_password_reset', reason, { account: account.address, sessionsRevoked, resetLinkMailed: resetLink.mailed, resetLinkExpiresAt: resetLink.expiresAt });
+    await this.incidents.auditAction(who, 'security.force_password_reset', incidentId, { reason, account: account.address, sessionsRevoked, resetLinkMailed: resetLink.mailed });
+    return { sessionsRevoked, resetLink };
   }
 
   /** Ends every web session of the account; the next request with a revoked cookie gets 401. */

@@ -11,6 +11,7 @@ import { PolicyDenied } from '../../governance/policy.js';
 import { IllegalTransition } from '../../governance/accounts/lifecycle.js';
 import { ActivationError, DocumentTypeError } from '../../governance/accounts/onboarding-service.js';
 import { HandoverIncomplete } from '../../governance/accounts/deactivation.js';
+import { PasswordResetError } from '../../governance/accounts/password-reset.js';
 import { DirectoryError } from '../../governance/directory/directory-service.js';
 import { MailError, type MailErrorCode } from '../../mail/errors.js';
 import { OutboundRefused } from '../../delivery/outbound/outbound-refused.js';
@@ -60,6 +61,12 @@ export function toApiError(error: unknown): ApiError | null {
   if (error instanceof ActivationError) {
     if (error.code === 'work_id') return new ApiError('validation', '工作证号与分配记录不符', { issues: [{ path: 'workId', message: '工作证号与分配记录不符' }] });
     return new ApiError(error.code === 'expired' ? 'activation.expired' : 'activation.invalid', undefined, { cause: error });
+  }
+  if (error instanceof PasswordResetError) {
+    if (error.code === 'work_id') return new ApiError('validation', '工作证号不正确', { cause: error, issues: [{ path: 'workIdNumber', message: '工作证号不正确' }] });
+    // One issue per rule broken, on the field, so the page shows each beside the password.
+    if (error.code === 'policy') return new ApiError('policy.refused', error.message, { cause: error, issues: error.violations.map((v) => ({ path: 'newPassword', message: v.message })) });
+    return new ApiError(error.code === 'expired' ? 'reset.expired' : 'reset.invalid', undefined, { cause: error });
   }
   if (error instanceof DocumentTypeError) return new ApiError('unsupported_media_type', error.message, { issues: [{ path: 'document', message: error.message }] });
   if (error instanceof HandoverIncomplete) {

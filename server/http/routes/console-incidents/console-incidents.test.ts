@@ -169,6 +169,11 @@ describe('the officer: response actions', () => {
     expect((res.json() as { sessionsRevoked: number }).sessionsRevoked).toBe(1);
     const row = await t.services.db.selectFrom('forced_password_resets').selectAll().where('account_id', '=', staff.account.id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ incident_id: incidentId, required_by: 'anquan@haining.gov.cn', reason: '密码可能已泄露' });
+    // The owner is sent a one-time reset link too (password-reset.ts), shown once to the officer.
+    const link = (res.json() as { resetLink: { url: string; mailed: boolean } }).resetLink;
+    expect(link.mailed).toBe(true);
+    expect(link.url).toMatch(/\/reset\/[A-Za-z0-9_-]{43}$/);
+    expect(await t.services.db.selectFrom('password_reset_tokens').select('created_by').where('account_id', '=', staff.account.id).execute()).toEqual([{ created_by: 'anquan@haining.gov.cn' }]);
     // Signing in again works, but nothing else until the password is changed (SPEC 4.1).
     staff = await signIn(t);
     const gated = await staff.get('/api/incidents');
