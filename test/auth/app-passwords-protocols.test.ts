@@ -51,7 +51,7 @@ describe('app passwords on IMAP, SMTP submission and POP3 once TOTP is on', () =
       await client.connect();
       const status = await client.status('INBOX', { messages: true });
       await client.logout();
-      return { ok: true as const, messages: status.messages };
+      return { ok: true as const, messages: status ? status.messages : undefined };
     } catch (err) {
       client.close();
       const e = err as { responseText?: string; serverResponseCode?: string; message: string };
