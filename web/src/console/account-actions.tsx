@@ -12,6 +12,7 @@ import { onboardingApi } from '../api/onboarding.js';
 import { useI18n } from '../i18n/index.js';
 import { ActivationLinkResult } from './activation-link.js';
 import { AdminAccountActions } from './admin-account-actions.js';
+import { ResetLinkAction } from './reset-link-action.js';
 
 export function AccountActions({ account, onChanged }: { account: AccountDetail; onChanged(): void }) {
   const { t, errorText } = useI18n();
@@ -42,6 +43,7 @@ export function AccountActions({ account, onChanged }: { account: AccountDetail;
         </Button>
       )}
       <AdminAccountActions account={account} onChanged={onChanged} />
+      <ResetLinkAction account={account} />
       {link && <ActivationLinkResult address={account.address} activation={link} onClose={() => setLink(null)} />}
     </Space>
   );

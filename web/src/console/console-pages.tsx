@@ -7,7 +7,7 @@
  * To add a page: write `pages/<name>-page.tsx` with a default export, add one line here and its
  * menu label to the i18n dictionaries. `menu: false` routes a page without a menu entry (details).
  */
-import { AlertOutlined, ApartmentOutlined, StopOutlined, SafetyOutlined, AuditOutlined, FilterOutlined, HomeOutlined, SendOutlined, TeamOutlined, UploadOutlined, UserDeleteOutlined } from '@ant-design/icons';
+import { AlertOutlined, ApartmentOutlined, KeyOutlined, StopOutlined, SafetyOutlined, AuditOutlined, FilterOutlined, HomeOutlined, SendOutlined, TeamOutlined, UploadOutlined, UserDeleteOutlined } from '@ant-design/icons';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import type { MessageKey } from '../i18n/index.js';
 
@@ -39,6 +39,7 @@ export const CONSOLE_PAGES: ConsolePage[] = [
   { path: 'quarantine', label: 'console.menu.quarantine', icon: <SafetyOutlined />, action: 'security.quarantine', component: lazy(() => import('./pages/quarantine-page.js')) },
   { path: 'incidents', label: 'incident.console.menu', icon: <AlertOutlined />, action: 'security.incidents_view', component: lazy(() => import('./pages/incidents-page.js')) },
   { path: 'incidents/:id', label: 'incident.console.menu', icon: <AlertOutlined />, action: 'security.incidents_view', component: lazy(() => import('./pages/incident-detail-page.js')), menu: false },
+  { path: 'password-policy', label: 'policy.menu', icon: <KeyOutlined />, action: 'settings.password_policy', component: lazy(() => import('./pages/password-policy-page.js')) },
   { path: 'sender-blocks', label: 'blocks.menu', icon: <StopOutlined />, action: 'security.incidents_view', component: lazy(() => import('./pages/sender-blocks-page.js')) },
 ];
 

@@ -1,6 +1,7 @@
 /**
  * Pages anyone may open without signing in (SPEC Art. 2): the application form, the status
- * look-up by tracking code, and activation by one-time link. A lazy chunk of its own.
+ * look-up by tracking code, activation by one-time link, and the administrator's password reset
+ * link (SPEC Art. 4.1). A lazy chunk of its own.
  */
 import { MailOutlined } from '@ant-design/icons';
 import { Layout } from 'antd';
@@ -13,6 +14,7 @@ import { useI18n } from '../i18n/index.js';
 const ApplyPage = lazy(() => import('./apply-page.js'));
 const ApplicationStatusPage = lazy(() => import('./application-status-page.js'));
 const ActivatePage = lazy(() => import('./activate-page.js'));
+const ResetPage = lazy(() => import('./reset-page.js'));
 
 export default function PublicRoutes() {
   const { t } = useI18n();
@@ -33,6 +35,7 @@ export default function PublicRoutes() {
             <Route path="/apply" element={<ApplyPage />} />
             <Route path="/apply/status" element={<ApplicationStatusPage />} />
             <Route path="/activate/:token" element={<ActivatePage />} />
+            <Route path="/reset/:token" element={<ResetPage />} />
           </Routes>
         </PageLoading>
       </Layout.Content>
