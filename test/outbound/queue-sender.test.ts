@@ -107,7 +107,8 @@ beforeAll(async () => {
   temp = await createTempServices({ clock, overrides: { logLevel: 'error' } });
   services = temp.services;
   sender = await seedPerson(services, { address: 'zhangwei@haining.gov.cn', displayName: '张伟' });
-  const key = await generateDkimKey(services.db, clock, 'haining.gov.cn', 'gm2026');
+  // Sealed under the keyring when the suite runs over an encrypted store (GOVMAIL_TEST_BLOB_ENCRYPTION=1).
+  const key = await generateDkimKey(services.db, clock, 'haining.gov.cn', 'gm2026', { keyring: services.blobs.keyring });
   dkimRecordValue = key.recordValue;
 });
 
