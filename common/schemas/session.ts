@@ -32,7 +32,17 @@ export const sessionViewSchema = z.object({
    * SPEC Art. 4.1: `changeRequired` is set when the password expired or a reset was forced (the
    * session may then only change it; other routes answer `auth.password_change_required`);
    * `expiresAt` is when the password expires (ms), null when it never does.
+   * NAME=selfservice: `remindFrom` is when the webmail starts reminding (the policy's earliest
+   * reminder day before `expiresAt`), `policy` the password rules in force in words, so the
+   * forced-change page can explain them while every other route is closed.
    */
-  credentialStatus: z.object({ changeRequired: z.enum(['expired', 'forced']).nullable(), expiresAt: z.number().nullable() }).optional(),
+  credentialStatus: z
+    .object({
+      changeRequired: z.enum(['expired', 'forced']).nullable(),
+      expiresAt: z.number().nullable(),
+      remindFrom: z.number().nullable().optional(),
+      policy: z.array(z.string()).optional(),
+    })
+    .optional(),
 });
 export type SessionView = z.infer<typeof sessionViewSchema>;

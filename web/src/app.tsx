@@ -21,6 +21,7 @@ import { runtimeTheme } from './theme.js';
 import { PageLoading } from './components/page-loading.js';
 import { isPublicPath } from './public/public-paths.js';
 import { MailRoutes } from './webmail/mail-routes.js';
+import { PasswordChangePage } from './webmail/password-change-page.js';
 import { SignInPage } from './webmail/sign-in-page.js';
 
 /**
@@ -98,6 +99,25 @@ function SessionGate({ queryClient }: { queryClient: QueryClient }) {
     return () => api.onUnauthorized(null);
   }, [queryClient, errorText]);
 
+  // SPEC 4.1 (NAME=selfservice): a call refused with auth.password_change_required (expired or
+  // reset while signed in) reads the session again, whose credentialStatus then shows the
+  // forced-change page. One read at a time, however many calls were refused together.
+  useEffect(() => {
+    let reading = false;
+    api.onPasswordChangeRequired(() => {
+      if (reading) return;
+      reading = true;
+      api
+        .getSession()
+        .then((session) => session && setState({ kind: 'signed-in', session }))
+        .catch(() => undefined)
+        .finally(() => {
+          reading = false;
+        });
+    });
+    return () => api.onPasswordChangeRequired(null);
+  }, []);
+
   const signOut = useCallback(async () => {
     try {
       await api.logout();
@@ -134,7 +154,7 @@ function SessionGate({ queryClient }: { queryClient: QueryClient }) {
   }
   return (
     <SessionContext.Provider value={context}>
-      <MailRoutes />
+      {context.session.credentialStatus?.changeRequired ? <PasswordChangePage /> : <MailRoutes />}
     </SessionContext.Provider>
   );
 }

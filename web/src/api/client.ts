@@ -54,6 +54,7 @@ import {
 
 let csrfToken: string | null = null;
 let unauthorizedHandler: ((error: ApiError) => void) | null = null;
+let passwordChangeHandler: (() => void) | null = null;
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Query = Record<string, string | number | boolean | undefined | null>;
@@ -78,6 +79,8 @@ function report(error: ApiError): ApiError {
     csrfToken = null;
     unauthorizedHandler?.(error);
   }
+  // SPEC 4.1 (NAME=selfservice): the password expired or a reset was forced meanwhile.
+  if (error.code === 'auth.password_change_required') passwordChangeHandler?.();
   return error;
 }
 
@@ -158,6 +161,11 @@ export const api = {
   /** Called once with the app's handler for "the session is gone". */
   onUnauthorized(handler: ((error: ApiError) => void) | null): void {
     unauthorizedHandler = handler;
+  },
+
+  /** Called when any call answers `auth.password_change_required` (the app shows the forced-change page). */
+  onPasswordChangeRequired(handler: (() => void) | null): void {
+    passwordChangeHandler = handler;
   },
 
   // ── session ──────────────────────────────────────────────────────────────────────────

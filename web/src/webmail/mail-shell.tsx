@@ -16,6 +16,7 @@ import { useSession } from '../hooks/use-session.js';
 import { useShortcuts } from '../hooks/use-shortcuts.js';
 import { useI18n } from '../i18n/index.js';
 import { FolderTree } from './folder-tree.js';
+import { PasswordExpiryBanner } from './password-expiry-banner.js';
 
 export function MailShell() {
   const { t, locale, setLocale } = useI18n();
@@ -150,6 +151,7 @@ export function MailShell() {
           </Drawer>
         )}
         <Layout.Content id="main" className="shell-content" tabIndex={-1}>
+          <PasswordExpiryBanner />
           <Outlet />
         </Layout.Content>
       </Layout>

@@ -1,15 +1,15 @@
 /**
  * Settings (a lazy chunk): display name, signature and language; the out-of-office reply; the
  * password change with the policy explained beside the form (SPEC Art. 4.1), whose violations
- * come back as field issues and are shown under the field.
+ * come back as field issues and are shown under the field; 安全设置 (TOTP, app passwords,
+ * sessions, sign-in history: security-settings.tsx). The tab is in the URL (`?tab=`).
  */
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, DatePicker, Form, Input, Result, Select, Spin, Switch, Tabs, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { useNavigate } from 'react-router';
-import { ApiError } from '../../../common/errors.js';
+import { useNavigate, useSearchParams } from 'react-router';
 import type { SettingsView } from '../../../common/schemas/webmail.js';
 import { api } from '../api/client.js';
 import { queryKeys } from '../api/query-keys.js';
@@ -17,11 +17,16 @@ import { RichTextEditor } from '../components/rich-text-editor.js';
 import { useSession } from '../hooks/use-session.js';
 import { useI18n, type Locale } from '../i18n/index.js';
 import { DeactivationSettings } from './deactivation-settings.js';
+import { PasswordChangeForm, PasswordPolicy } from './password-change-form.js';
+import { SecuritySettings } from './security-settings.js';
 
 export default function SettingsPage() {
   const { t, errorText } = useI18n();
   const navigate = useNavigate();
   const settings = useQuery({ queryKey: queryKeys.settings, queryFn: () => api.settings() });
+  // The tab is in the URL (?tab=password), so the expiry banner can link to the form.
+  const [params, setParams] = useSearchParams();
+  const tab = params.get('tab') ?? 'profile';
 
   if (settings.error) return <Result status="warning" title={t('common.loadFailed')} subTitle={errorText(settings.error)} />;
   if (!settings.data) {
@@ -43,10 +48,13 @@ export default function SettingsPage() {
         </Typography.Title>
       </div>
       <Tabs
+        activeKey={tab}
+        onChange={(key) => setParams(key === 'profile' ? {} : { tab: key }, { replace: true })}
         items={[
           { key: 'profile', label: t('settings.profile'), children: <ProfileForm settings={settings.data} /> },
           { key: 'auto-reply', label: t('settings.autoReply'), children: <AutoReplyForm settings={settings.data} /> },
           { key: 'password', label: t('settings.password'), children: <PasswordForm policy={settings.data.passwordPolicy} /> },
+          { key: 'security', label: t('security.title'), children: <SecuritySettings /> },
           { key: 'deactivation', label: t('deact.self.title'), children: <DeactivationSettings /> },
         ]}
       />
@@ -146,67 +154,13 @@ function AutoReplyForm({ settings }: { settings: SettingsView }) {
   );
 }
 
-interface PasswordValues {
-  current: string;
-  next: string;
-  confirm: string;
-}
-
 function PasswordForm({ policy }: { policy: string[] }) {
-  const { t, errorText } = useI18n();
+  const { t } = useI18n();
   const { message } = App.useApp();
-  const [form] = Form.useForm<PasswordValues>();
-  const change = useMutation({
-    mutationFn: (values: PasswordValues) => api.changePassword(values.current, values.next),
-    onSuccess: () => {
-      form.resetFields();
-      void message.success(t('settings.passwordChanged'));
-    },
-    onError: (err) => {
-      if (err instanceof ApiError && err.issues?.length) {
-        const byField = new Map<string, string[]>();
-        for (const issue of err.issues) byField.set(issue.path, [...(byField.get(issue.path) ?? []), issue.message]);
-        form.setFields([...byField].filter(([path]) => path === 'current' || path === 'next').map(([path, errors]) => ({ name: path as 'current' | 'next', errors })));
-      } else void message.error(errorText(err));
-    },
-  });
-
   return (
     <Card className="settings-card settings-password">
-      <section className="password-policy" aria-labelledby="password-policy-heading">
-        <h2 id="password-policy-heading" className="card-heading">
-          {t('settings.passwordPolicy')}
-        </h2>
-        <ul>
-          {policy.map((rule) => (
-            <li key={rule}>{rule}</li>
-          ))}
-        </ul>
-      </section>
-      <Form form={form} layout="vertical" onFinish={(values) => change.mutate(values)} requiredMark={false}>
-        <Form.Item label={t('settings.currentPassword')} name="current" rules={[{ required: true, message: t('settings.currentPassword') }]}>
-          <Input.Password autoComplete="current-password" />
-        </Form.Item>
-        <Form.Item label={t('settings.newPassword')} name="next" rules={[{ required: true, message: t('settings.newPassword') }]}>
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
-        <Form.Item
-          label={t('settings.confirmPassword')}
-          name="confirm"
-          dependencies={['next']}
-          rules={[
-            { required: true, message: t('settings.confirmPassword') },
-            ({ getFieldValue }) => ({
-              validator: (_rule, value: string) => (!value || getFieldValue('next') === value ? Promise.resolve() : Promise.reject(new Error(t('settings.passwordMismatch')))),
-            }),
-          ]}
-        >
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
-        <Button type="primary" htmlType="submit" loading={change.isPending}>
-          {t('settings.changePassword')}
-        </Button>
-      </Form>
+      <PasswordPolicy policy={policy} />
+      <PasswordChangeForm onChanged={() => void message.success(t('settings.passwordChanged'))} />
     </Card>
   );
 }

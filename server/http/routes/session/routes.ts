@@ -12,6 +12,7 @@ import { clearSessionCookie, sessionOf, setSessionCookie } from '../../plugins/s
 import { presentSession } from '../../presenters/session.js';
 import type { WebSessionStore } from '../../session-store.js';
 import { parseInput } from '../../validate.js';
+import { passwordPolicyText } from '../settings/routes.js';
 import { loginRequestSchema, type SessionView } from './schema.js';
 
 const FAILURE_CODES: Record<AuthFailureReason, ErrorCode> = {
@@ -55,7 +56,10 @@ export async function sessionRoutes(app: FastifyInstance, { services, store }: S
   /** Tells the web whether this session may only change the password, and when it expires. */
   const withPasswordStatus = async (view: SessionView, account: Parameters<typeof services.auth.passwordStatus>[0]): Promise<SessionView> => {
     const status = await services.auth.passwordStatus(account);
-    return { ...view, credentialStatus: { changeRequired: status.state === 'ok' ? null : status.state, expiresAt: status.expiresAt } };
+    const policy = await services.auth.passwordPolicy();
+    const earliest = Math.max(0, ...policy.reminderDays);
+    const remindFrom = status.expiresAt === null || earliest === 0 ? null : status.expiresAt - earliest * 86_400_000;
+    return { ...view, credentialStatus: { changeRequired: status.state === 'ok' ? null : status.state, expiresAt: status.expiresAt, remindFrom, policy: passwordPolicyText(policy) } };
   };
 
   app.get('/session', { config: { passwordChange: 'allowed' } }, async (request): Promise<SessionView> => {

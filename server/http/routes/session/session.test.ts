@@ -72,7 +72,18 @@ describe('/api/session', () => {
     const { cookie, csrfToken } = await t.login();
     const ok = await t.app.inject({ method: 'GET', url: '/api/session', headers: cookieHeader(cookie) });
     expect(ok.statusCode).toBe(200);
-    expect(ok.json()).toEqual({ account: { address: TEST_ADDRESS, displayName: '张伟', roles: ['staff'] }, csrfToken, credentialStatus: { changeRequired: null, expiresAt: expect.any(Number) } });
+    expect(ok.json()).toEqual({ account: { address: TEST_ADDRESS, displayName: '张伟', roles: ['staff'] }, csrfToken, credentialStatus: { changeRequired: null, expiresAt: expect.any(Number), remindFrom: expect.any(Number), policy: expect.any(Array) } });
+  });
+
+  it('tells the web when to start the expiry reminder and the policy in words (NAME=selfservice)', async () => {
+    const { cookie } = await t.login();
+    const view = sessionViewSchema.parse((await t.app.inject({ method: 'GET', url: '/api/session', headers: cookieHeader(cookie) })).json());
+    const status = view.credentialStatus!;
+    // Defaults: 90 days, reminders 14, 7 and 1 days before: the banner starts 14 days ahead.
+    expect(status.expiresAt).not.toBeNull();
+    expect(status.remindFrom).toBe(status.expiresAt! - 14 * 86_400_000);
+    expect(status.policy!.length).toBeGreaterThanOrEqual(3);
+    expect(status.policy!.join('\n')).toMatch(/12/); // the minimum length in force
   });
 
   it('logout needs the CSRF token; afterwards the cookie is cleared, dead, and the logout audited', async () => {
