@@ -15,6 +15,7 @@ import { listenHttp } from './http/listen.js';
 import { listenImap } from './imap/server.js';
 import { listenPop3 } from './pop3/pop3-server.js';
 import { startPurgeJob } from './governance/accounts/deactivation.js';
+import { AccountStateWatch } from './governance/accounts/state-watch.js';
 
 export interface RunningGovmail {
   services: Services;
@@ -87,6 +88,9 @@ export async function startGovmail(config: GovmailConfig, options: StartOptions 
     // SPEC Art. 3.6: deactivated accounts past their retention are purged (clock injectable).
     const stopPurge = startPurgeJob(services.deactivation, config.deactivation.purgeIntervalMinutes * 60_000, (err) => services.logger.error({ err }, 'purge job failed'));
     stoppers.push(async () => stopPurge());
+    // Accounts disabled by another process (the CLI): their open IMAP/POP3 sessions end too.
+    const stopWatch = new AccountStateWatch(services.db, services.feed, services.clock).start(config.accountStateWatchSeconds * 1000, (err) => services.logger.error({ err }, 'account state watch failed'));
+    stoppers.push(async () => stopWatch());
     // SPEC Art. 4.1: password expiry reminders (14, 7, 1 days before), checked hourly.
     const remind = () => void services.passwordReminders.run().catch((err: unknown) => services.logger.error({ err }, 'password reminders failed'));
     const reminderTimer = setInterval(remind, 60 * 60_000).unref();

@@ -337,6 +337,13 @@ export const configSchema = z.object({
       keyFile: z.string().default(''),
     })
     .prefault({}),
+
+  /**
+   * How often the server looks for accounts disabled by another process (`govmail user disable`)
+   * to end their open IMAP/POP3 sessions, seconds (governance/accounts/state-watch.ts; NAME=hardening).
+   * Default 15.
+   */
+  accountStateWatchSeconds: z.number().int().min(1).max(3600).default(15),
 });
 
 export type GovmailConfig = z.infer<typeof configSchema>;
