@@ -45,7 +45,14 @@ export type PublicUnit = z.infer<typeof publicUnitSchema>;
 
 // ── activation ────────────────────────────────────────────────────────────────────────
 
-export const activationInfoSchema = z.object({ displayName: z.string(), address: z.string(), unitName: z.string(), expiresAt: z.number() });
+export const activationInfoSchema = z.object({
+  displayName: z.string(),
+  address: z.string(),
+  unitName: z.string(),
+  expiresAt: z.number(),
+  /** The password policy in force (console 密码策略), in words, to show beside the field. */
+  policy: z.array(z.string()).optional(),
+});
 export type ActivationInfo = z.infer<typeof activationInfoSchema>;
 
 export const activateRequestSchema = z.object({

@@ -5,7 +5,8 @@
  * /reset/<token> in another browser, a weak password is refused with the rule it breaks, a good
  * one is accepted, the person signs in with it, and the link no longer works. Then the
  * department admin tightens the minimum length on the 密码策略 page and the next link's page
- * states (and the server enforces) the new rule.
+ * states (and the server enforces) the new rule. Last, the security officer's incident action
+ * 强制重置密码 sends a link too and shows it once.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
@@ -38,6 +39,7 @@ function ensureWebBuild(): void {
 
 const UNIT_ADMIN = 'admin.hn@haining.gov.cn';
 const DEPT_ADMIN = 'admin@haining.gov.cn';
+const OFFICER = 'anquan@haining.gov.cn';
 const PERSON = 'liuyang@haining.gov.cn';
 const NEW_PASSWORD = 'Yanguan#Tide2026';
 
@@ -72,6 +74,7 @@ describe('administrator password reset in the browser', () => {
         { address: UNIT_ADMIN, displayName: '海宁管理员', roles: ['staff', 'unit_admin'] },
         { address: DEPT_ADMIN, displayName: '系统管理员', roles: ['dept_admin'] },
         { address: PERSON, displayName: '刘洋' },
+        { address: OFFICER, displayName: '安全员', roles: ['security_officer'] },
       ],
     });
     base = `http://127.0.0.1:${gm.ports.http}`;
@@ -149,5 +152,23 @@ describe('administrator password reset in the browser', () => {
     await page.getByLabel('确认密码').fill('Haichao#Qian2027');
     await page.getByRole('button', { name: '设置新密码' }).click();
     await page.locator('.ant-form-item-explain-error').filter({ hasText: '密码至少 18 位' }).first().waitFor();
+  }, 180_000);
+
+  it('the incident action 强制重置密码 sends the owner a link and shows it once to the officer', async () => {
+    const person = gm.people.get(PERSON)!;
+    const incident = await gm.services.incidents.report({ id: person.id, address: PERSON }, { kind: 'account_compromised', description: '有人用我的账号发信' }, { address: PERSON, accountId: person.id, via: 'web' });
+    const noticesBefore = (await gm.inbox(PERSON)).filter((m) => m.subject === '重设密码链接（一次有效）').length;
+    const officer = await freshPage();
+    await signInInBrowser(officer, base, OFFICER, SEED_PASSWORD);
+    await officer.goto(`${base}/console/incidents/${incident.id}`);
+    await officer.locator('[data-action="force-password-reset"]').click();
+    const dialog = officer.locator('.ant-modal:visible');
+    await dialog.getByLabel('原因').fill('账号疑似被盗用');
+    await dialog.getByRole('button', { name: /确\s*定/ }).click();
+    const shown = (await officer.getByTestId('reset-link-here').innerText()).trim();
+    const resetPath = new URL(shown.slice(shown.indexOf('http'))).pathname;
+    expect((await gm.services.passwordResets.resetTarget(resetPath.split('/reset/')[1]!)).account.address).toBe(PERSON);
+    // The notice went to the INBOX too.
+    expect((await gm.inbox(PERSON)).filter((m) => m.subject === '重设密码链接（一次有效）')).toHaveLength(noticesBefore + 1);
   }, 180_000);
 });

@@ -15,7 +15,7 @@ import { formatMillis } from '../i18n/millis.js';
 const RESETTABLE = new Set(['active', 'locked', 'suspended', 'deactivating']);
 
 export function ResetLinkAction({ account }: { account: { address: string; state: string; allowed: readonly string[] } }) {
-  const { t, locale, errorText } = useI18n();
+  const { t, errorText } = useI18n();
   const { message } = App.useApp();
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -35,8 +35,6 @@ export function ResetLinkAction({ account }: { account: { address: string; state
       setBusy(false);
     }
   };
-  // The link on this very host (the configured public URL may differ in development).
-  const here = link ? `${window.location.origin}${link.path}` : '';
 
   return (
     <>
@@ -57,19 +55,27 @@ export function ResetLinkAction({ account }: { account: { address: string; state
           </Form.Item>
         </Form>
       </Modal>
-      {link && (
-        <Modal open title={t('reset.console.linkTitle')} onOk={() => setLink(null)} onCancel={() => setLink(null)} cancelButtonProps={{ className: 'hidden-button' }} okText={t('reset.console.closeOnce')}>
-          <Typography.Paragraph>{t('reset.console.handOver', { address: link.address, until: formatMillis(locale, link.expiresAt) })}</Typography.Paragraph>
-          <Typography.Paragraph>{link.mailed ? t('reset.console.mailed') : t('reset.console.notMailed')}</Typography.Paragraph>
-          <Typography.Paragraph copyable={{ text: link.url }} className="activation-link" data-testid="reset-link">
-            {link.url}
-          </Typography.Paragraph>
-          <Typography.Paragraph type="secondary" copyable={{ text: here }} data-testid="reset-link-here">
-            {t('console.link.local')} {here}
-          </Typography.Paragraph>
-          <Alert type="warning" showIcon title={t('reset.console.once')} />
-        </Modal>
-      )}
+      {link && <ResetLinkResult address={link.address} link={link} onClose={() => setLink(null)} />}
     </>
+  );
+}
+
+/** The link, shown once (also after the incident action "force password reset"). */
+export function ResetLinkResult({ address, link, onClose }: { address: string; link: Omit<ResetLinkView, 'address'>; onClose(): void }) {
+  const { t, locale } = useI18n();
+  // The link on this very host (the configured public URL may differ in development).
+  const here = `${window.location.origin}${link.path}`;
+  return (
+    <Modal open title={t('reset.console.linkTitle')} onOk={onClose} onCancel={onClose} cancelButtonProps={{ className: 'hidden-button' }} okText={t('reset.console.closeOnce')}>
+      <Typography.Paragraph>{t('reset.console.handOver', { address, until: formatMillis(locale, link.expiresAt) })}</Typography.Paragraph>
+      <Typography.Paragraph>{link.mailed ? t('reset.console.mailed') : t('reset.console.notMailed')}</Typography.Paragraph>
+      <Typography.Paragraph copyable={{ text: link.url }} className="activation-link" data-testid="reset-link">
+        {link.url}
+      </Typography.Paragraph>
+      <Typography.Paragraph type="secondary" copyable={{ text: here }} data-testid="reset-link-here">
+        {t('console.link.local')} {here}
+      </Typography.Paragraph>
+      <Alert type="warning" showIcon title={t('reset.console.once')} />
+    </Modal>
   );
 }

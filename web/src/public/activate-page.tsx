@@ -87,7 +87,23 @@ export default function ActivatePage() {
         <Form.Item name="workId" label={t('apply.workId')} rules={[{ required: true, whitespace: true }]}>
           <Input maxLength={40} autoComplete="off" />
         </Form.Item>
-        <Form.Item name="password" label={t('activate.password')} extra={t('activate.passwordPolicy')} rules={[{ required: true, min: 12 }]}>
+        <Form.Item
+          name="password"
+          label={t('activate.password')}
+          // The policy in force (the console's 密码策略 may have changed the figures); the server checks it.
+          extra={
+            info.data.policy ? (
+              <ul className="reset-policy-list" data-testid="activate-policy">
+                {info.data.policy.map((rule) => (
+                  <li key={rule}>{rule}</li>
+                ))}
+              </ul>
+            ) : (
+              t('activate.passwordPolicy')
+            )
+          }
+          rules={[{ required: true }]}
+        >
           <Input.Password autoComplete="new-password" maxLength={1024} />
         </Form.Item>
         <Form.Item

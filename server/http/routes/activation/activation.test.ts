@@ -33,6 +33,8 @@ describe('activation', () => {
     const shown = await info(p.token);
     expect(shown.statusCode).toBe(200);
     expect(shown.json()).toMatchObject({ displayName: '王强', address: p.address, unitName: '预算科', expiresAt: clock.now() + 7 * DAY });
+    // The policy in force, in words (the console's 密码策略 may change its figures).
+    expect(shown.json().policy).toContain('密码至少 12 位');
 
     // Not activated: no password yet, no sign-in (test/onboarding/not-activated.test.ts covers every protocol).
     expect((await signInAs(p.address, GOOD_PASSWORD)).statusCode).toBe(401);

@@ -11,11 +11,12 @@ import { REGULATION_VERSION } from '../../../../common/regulation.js';
 import { activateRequestSchema, type ActivationInfo } from '../../../../common/schemas/onboarding.js';
 import type { Services } from '../../../services.js';
 import { parseInput } from '../../validate.js';
+import { passwordPolicyText } from '../settings/routes.js';
 
 export async function activationRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
   app.get<{ Params: { token: string } }>('/activation/:token', { config: { auth: 'public', rateLimit: { max: 30, timeWindow: 60_000 } } }, async (request): Promise<ActivationInfo> => {
     const { account, expiresAt, unitName } = await services.onboarding.activationTarget(request.params.token);
-    return { displayName: account.display_name, address: account.address, unitName, expiresAt };
+    return { displayName: account.display_name, address: account.address, unitName, expiresAt, policy: passwordPolicyText(await services.auth.passwordPolicy()) };
   });
 
   app.post<{ Params: { token: string } }>(

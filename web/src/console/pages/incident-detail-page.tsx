@@ -14,6 +14,7 @@ import { INCIDENT_STATE_COLORS } from '../../components/incident-marks.js';
 import { formatDateTime } from '../../i18n/format.js';
 import { useI18n, type MessageKey } from '../../i18n/index.js';
 import { useConsoleMe } from '../console-app.js';
+import { ResetLinkResult } from '../reset-link-action.js';
 
 type Dialog =
   | { kind: 'transition'; action: IncidentDetail['transitions'][number] }
@@ -74,6 +75,8 @@ export default function IncidentDetailPage() {
   const detail = useQuery({ queryKey: key, queryFn: () => incidentsApi.get(id) });
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const [busy, setBusy] = useState(false);
+  /** force-password-reset: the owner's one-time reset link, shown once (password-reset.ts). */
+  const [resetLink, setResetLink] = useState<{ address: string; link: NonNullable<Awaited<ReturnType<typeof incidentsApi.accountAction>>['resetLink']> } | null>(null);
   const [form] = Form.useForm<DialogValues>();
 
   if (detail.isPending) return <Card loading className="console-page" />;
@@ -112,6 +115,7 @@ export default function IncidentDetailPage() {
       } else {
         const result = await incidentsApi.accountAction(d.id, dialog.action, v.account ?? '', reason);
         void message.success(t('incident.action.accountDone', { account: result.account, sessions: result.sessionsRevoked }));
+        if (result.resetLink) setResetLink({ address: result.account, link: result.resetLink });
       }
       setDialog(null);
       void queryClient.invalidateQueries({ queryKey: ['console'] });
@@ -279,6 +283,7 @@ export default function IncidentDetailPage() {
           )}
         </Form>
       </Modal>
+      {resetLink && <ResetLinkResult address={resetLink.address} link={resetLink.link} onClose={() => setResetLink(null)} />}
     </div>
   );
 }
