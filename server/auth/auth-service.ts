@@ -10,7 +10,8 @@
  * - every attempt is written to the audit log with protocol, IP, client and outcome;
  * - password expiry (credentials): after `passwordMaxAgeDays`, or when a reset was forced
  *   (incident), IMAP/POP3/SMTP refuse saying why and where to fix it; the web signs in with a
- *   session that may only change the password (`mustChangePassword`);
+ *   session that may only change the password (`mustChangePassword`), after the TOTP code
+ *   when TOTP is on (a forced reset often means the password is known to someone else);
  * - TOTP: the web asks for the code (`totp_required`) once the password is right; IMAP/POP3/SMTP
  *   then accept app passwords only (the main password is refused with `app_password_required`);
  * - a sign-in from a new IP + client pair mails the person (`onNewDevice`).
@@ -232,8 +233,10 @@ export class AuthService {
       }
     }
 
-    // The web's second step (TOTP or a recovery code), once the password is known to be right.
-    if (attempt.protocol === 'web' && totp && !mustChangePassword) {
+    // The web's second step (TOTP or a recovery code), once the password is known to be right —
+    // also when the password must be changed: a forced reset usually means the password is
+    // known to someone else, who must not get to set a new one with it alone.
+    if (attempt.protocol === 'web' && totp) {
       const code = attempt.totp?.trim();
       if (!code) return { ok: false, reason: 'totp_required', message: MESSAGES.totp_required };
       if (!(await this.verifySecondFactor(account.id, totp, code))) {

@@ -42,6 +42,25 @@ describe('TOTP and app passwords', () => {
     expect(await web(recovery!)).toMatchObject({ ok: false, reason: 'totp_invalid' });
   });
 
+  it('web: an expired or force-reset password still needs the code before the change-only session (NAME=selfservice)', async () => {
+    const { services, clock, person } = await setup();
+    const secret = newTotpSecret();
+    await services.db.insertInto('account_totp').values({ account_id: person.id, secret, enabled_at: clock.now(), last_used_step: null, created_at: clock.now() }).execute();
+    await services.db.insertInto('forced_password_resets').values({ account_id: person.id, incident_id: null, required_by: 'officer@haining.gov.cn', reason: '账号疑似被盗', required_at: clock.now() }).execute();
+    const web = (totp?: string) => services.auth.authenticate({ login: person.address, password: SEED_PASSWORD, protocol: 'web', ip: '192.0.2.1', client: 'browser', totp: totp ?? null });
+    // The stolen password alone gets no session, not even one that may only change the password.
+    expect(await web()).toMatchObject({ ok: false, reason: 'totp_required' });
+    expect(await web('000000')).toMatchObject({ ok: false, reason: 'totp_invalid' });
+    expect(await web(totpCode(secret, clock.now()))).toMatchObject({ ok: true, mustChangePassword: 'forced' });
+    // The change itself re-checks the current password only (reauth): no second code asked.
+    expect(await services.auth.authenticate({ login: person.address, password: SEED_PASSWORD, protocol: 'web', ip: '192.0.2.1', client: 'password-change', reauth: true })).toMatchObject({ ok: true });
+    // Expired the same way.
+    await services.db.deleteFrom('forced_password_resets').execute();
+    clock.advance(200 * 86_400_000);
+    expect(await web()).toMatchObject({ ok: false, reason: 'totp_required' });
+    expect(await web(totpCode(secret, clock.now()))).toMatchObject({ ok: true, mustChangePassword: 'expired' });
+  });
+
   it('mail clients: only app passwords once TOTP is on; the main password is refused saying to create one', async () => {
     const { services, clock, person } = await setup();
     const appPassword = newAppPassword();

@@ -12,6 +12,7 @@
  *    under the field, a good one leads into the inbox.
  * 3. an account whose password expires in 10 days sees the dismissible reminder banner; a reset
  *    forced while signed in takes the next API call to the forced-change page (no reload).
+ * 4. a forced reset on an account with TOTP still asks the code before the change page.
  *
  * No page may log a CSP refusal of an image, script or connection (the QR code is drawn on a
  * canvas, not a data: image); antd's harmless inline <style> attempts are tolerated (see below).
@@ -24,6 +25,7 @@ import { ImapFlow } from 'imapflow';
 import * as OTPAuth from 'otpauth';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newTotpSecret } from '../../server/auth/totp.js';
 import { SEED_PASSWORD, startTestGovmail, type TestGovmail } from '../helpers/start-govmail.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -296,6 +298,32 @@ describe.skipIf(!existsSync(CHROMIUM))(`安全设置 and the forced password cha
     // Signing out from there works.
     await page.getByRole('button', { name: '退出登录' }).click();
     await page.getByLabel('邮箱地址').waitFor();
+    expect(cspRefusals).toEqual([]);
+  }, 120_000);
+  it('a forced reset on an account with TOTP: the sign-in still asks the code, then the forced-change page', async () => {
+    const account = await gm.addPerson({ address: 'sunhao@haining.gov.cn', displayName: '孙浩' });
+    const secret = newTotpSecret();
+    const now = Date.now();
+    // Enrolled as the 安全设置 page enrols (tested above); the reset as an incident forces it.
+    await gm.services.db.insertInto('account_totp').values({ account_id: account.id, secret, enabled_at: now, last_used_step: null, created_at: now }).execute();
+    await gm.services.db.insertInto('forced_password_resets').values({ account_id: account.id, incident_id: null, required_by: 'officer@haining.gov.cn', reason: '账号疑似被盗', required_at: now }).execute();
+
+    const page = await newPage();
+    await fillSignIn(page, account.address, SEED_PASSWORD);
+    // The password alone (perhaps the stolen one) is not enough to reach even the change form.
+    await page.getByLabel('动态验证码').waitFor();
+    expect(await page.locator('.forced-password').count()).toBe(0);
+    await page.getByLabel('动态验证码').fill(totpFor(secret).generate());
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await page.getByRole('heading', { name: '请修改密码' }).waitFor();
+    expect(await page.locator('.forced-password').innerText()).toContain('管理员要求');
+    const good = 'Yanguan#Tide2026';
+    await page.getByLabel('当前密码').fill(SEED_PASSWORD);
+    await page.getByLabel('新密码', { exact: true }).fill(good);
+    await page.getByLabel('确认新密码').fill(good);
+    await page.getByRole('button', { name: '修改密码并进入邮箱' }).click();
+    await page.locator('.list-title').first().waitFor();
+    expect(await gm.services.db.selectFrom('forced_password_resets').select('account_id').where('account_id', '=', account.id).execute()).toEqual([]);
     expect(cspRefusals).toEqual([]);
   }, 120_000);
 });
