@@ -5,8 +5,9 @@
  * SM2 the SM3 digest of the canonical envelope (everything but the signature). The private key
  * is kept wrapped (SM4-GCM) under a key derived by PBKDF2-HMAC-SM3 from the user's 加密口令.
  *
- * Status: the format, and the server rule in server/delivery/secret-mail.ts; the webmail, the key directory API
- * and the recovery code are not built yet (see the crypto report).
+ * Used by: the webmail (web/src/webmail/sm-keyring.ts, compose-page.tsx, secret-mail-panel.tsx),
+ * the server's check of sealed web submissions (server/governance/security/sm-keys.ts) and the
+ * rule keeping such mail internal (server/delivery/secret-mail.ts). MIME shapes: secret-mime.ts.
  */
 import { sm2, sm3, sm4 } from 'sm-crypto-v2';
 

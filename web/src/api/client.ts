@@ -382,3 +382,15 @@ export const api = {
     return required(await call('POST', `/api/console/outbound/queue/${id}/cancel`, queueEntrySchema, { reason }));
   },
 };
+
+/** The bytes of a GET (an attachment decrypted in the browser: 工作秘密 mail, smcrypto). */
+export async function callBytes(path: string): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = await fetch(path, { credentials: 'same-origin' });
+  } catch (err) {
+    throw new ApiError('unavailable', undefined, { cause: err });
+  }
+  if (!response.ok) throw report(await errorFrom(response.status, await response.json().catch(() => undefined)));
+  return new Uint8Array(await response.arrayBuffer());
+}

@@ -12,6 +12,8 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from '../../../common/errors.js';
+import { sealEnvelope } from '../../../common/secret-envelope.js';
+import { buildSecretBody, buildSecretContent } from '../../../common/secret-mime.js';
 import { CLASSIFICATIONS, type Classification, type ComposeRequest } from '../../../common/schemas/webmail.js';
 import { api, type UploadHandle } from '../api/client.js';
 import { queryKeys } from '../api/query-keys.js';
@@ -21,6 +23,7 @@ import { useSession } from '../hooks/use-session.js';
 import { formatSize, formatTime } from '../i18n/format.js';
 import { useI18n } from '../i18n/index.js';
 import { initialCompose, type ComposeInitial, type ComposeMode } from './compose-state.js';
+import { NoKey, smKeysApi, unlock, unlockedKey, WrongPassphrase } from './sm-keyring.js';
 
 /** Until the settings arrive: the server's default `smtp.maxMessageBytes` (its 413 is the real check). */
 const DEFAULT_MAX_MESSAGE_BYTES = 50 * 1024 * 1024;
@@ -35,13 +38,16 @@ interface Attachment {
   key: string;
   name: string;
   size: number;
-  kind: 'upload' | 'draftPart' | 'message';
+  /** 'local': a file kept in the page, never uploaded (工作秘密 mail, sealed in the browser). */
+  kind: 'upload' | 'draftPart' | 'message' | 'local';
   /** Upload id, draft part number or forwarded message id. */
   ref: string | null;
   progress: number;
   status: 'uploading' | 'done' | 'error';
   error?: string;
   handle?: UploadHandle;
+  /** The file itself, for uploads and local files: 工作秘密 mail reads it here to seal it. */
+  file?: File;
 }
 
 export default function ComposePage() {
@@ -85,6 +91,8 @@ export default function ComposePage() {
 
 function ComposeForm({ initial }: { initial: ComposeInitial }) {
   const { t, locale, errorText } = useI18n();
+  const { session } = useSession();
+  const [passphrase, setPassphrase] = useState('');
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const { message, modal } = App.useApp();
@@ -172,18 +180,34 @@ function ComposeForm({ initial }: { initial: ComposeInitial }) {
   // Autosave: a moment after the last change, when there is something to keep and no upload running.
   const uploading = attachments.some((a) => a.status === 'uploading');
   useEffect(() => {
-    if (!dirty || uploading || isEmpty()) return;
+    // 工作秘密 is never kept on the server in plaintext: no drafts (SPEC 3.2).
+    if (!dirty || uploading || isEmpty() || classification === '工作秘密') return;
     const timer = setTimeout(() => void saveDraft(), DRAFT_DELAY_MS);
     return () => clearTimeout(timer);
     // isEmpty reads the same state as request
-  }, [dirty, uploading, saveDraft, bodyVersion]);
+  }, [dirty, uploading, saveDraft, bodyVersion, classification]);
 
   const addFiles = (files: FileList | null) => {
     if (!files) return;
     for (const file of Array.from(files)) {
       const key = `up-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+      if (classification === '工作秘密') {
+        // Sealed in the browser at send time: the file never reaches the server in plaintext.
+        setAttachments((list) => [...list, { key, name: file.name, size: file.size, kind: 'local', ref: null, progress: 1, status: 'done', file }]);
+        setDirty(true);
+        continue;
+      }
+      startUpload(file, key, true);
+    }
+    if (fileInput.current) fileInput.current.value = '';
+  };
+
+  /** Uploads a file (a new one, or a local one when the mail stops being 工作秘密). */
+  const startUpload = (file: File, key: string, add: boolean) => {
+    {
       const handle = api.upload(file, (progress) => setAttachments((list) => list.map((a) => (a.key === key ? { ...a, progress } : a))));
-      setAttachments((list) => [...list, { key, name: file.name, size: file.size, kind: 'upload', ref: null, progress: 0, status: 'uploading', handle }]);
+      const entry: Attachment = { key, name: file.name, size: file.size, kind: 'upload', ref: null, progress: 0, status: 'uploading', handle, file };
+      setAttachments((list) => (add ? [...list, entry] : list.map((a) => (a.key === key ? entry : a))));
       handle.promise.then(
         (view) => {
           setAttachments((list) => list.map((a) => (a.key === key ? { ...a, ref: view.id, size: view.size, progress: 1, status: 'done', handle: undefined } : a)));
@@ -197,7 +221,12 @@ function ComposeForm({ initial }: { initial: ComposeInitial }) {
         },
       );
     }
-    if (fileInput.current) fileInput.current.value = '';
+  };
+
+  const changeClassification = (value: Classification) => {
+    setClassification(value);
+    setDirty(true);
+    if (value !== '工作秘密') for (const a of attachments) if (a.kind === 'local' && a.file) startUpload(a.file, a.key, false);
   };
 
   const removeAttachment = (attachment: Attachment) => {
@@ -214,7 +243,7 @@ function ComposeForm({ initial }: { initial: ComposeInitial }) {
   };
 
   const close = async () => {
-    if (dirty && !isEmpty()) await saveDraft();
+    if (dirty && !isEmpty() && classification !== '工作秘密') await saveDraft();
     void queryClient.invalidateQueries({ queryKey: queryKeys.mailboxes });
     goBack();
   };
@@ -231,10 +260,17 @@ function ComposeForm({ initial }: { initial: ComposeInitial }) {
       const ok = await modal.confirm({ title: t('compose.noSubjectConfirm'), okText: t('compose.send'), cancelText: t('common.cancel') });
       if (!ok) return;
     }
+    let secret: Partial<ComposeRequest> | null = null;
+    if (classification === '工作秘密' && !attachments.some((a) => a.kind === 'message')) {
+      // Forwarding encrypted mail as an attachment carries its envelope as it is; anything else is sealed here.
+      secret = await sealed();
+      if (!secret) return;
+    }
     setSending(true);
     try {
       await saving.current;
-      const result = await api.send(confirmWarnings ? { ...request(), confirmWarnings: true } : request());
+      const body = secret ?? request();
+      const result = await api.send(confirmWarnings ? { ...body, confirmWarnings: true } : body);
       sent.current = true;
       if (result.heldForReview) void message.info(t('compose.heldForReview'));
       else void message.success(result.queuedExternal > 0 ? t('compose.sentExternal', { count: result.queuedExternal }) : t('compose.sent'));
@@ -264,6 +300,51 @@ function ComposeForm({ initial }: { initial: ComposeInitial }) {
     }
   };
 
+  /**
+   * 工作秘密 (SPEC 3.2): recipients' public keys from the directory (any external or keyless
+   * recipient blocks, listed), the html and files sealed in an SM2/SM3/SM4 envelope for them and
+   * the sender, signed with the sender's key (unlocked with the 口令 once per page session).
+   */
+  const sealed = async (): Promise<Partial<ComposeRequest> | null> => {
+    if (attachments.some((a) => a.kind === 'draftPart' || !a.file)) {
+      void message.warning(t('smcrypto.draftPartsUnsupported'));
+      return null;
+    }
+    const me = session.account.address.toLowerCase();
+    const addresses = [...new Set([...to, ...cc, ...bcc].map((a) => a.toLowerCase()))];
+    setSending(true);
+    try {
+      const directory = await smKeysApi.publicKeys([...addresses, me]);
+      const missing = directory.missing.filter((a) => a !== me);
+      if (missing.length > 0) {
+        void modal.error({ title: t('smcrypto.missingTitle'), content: <OutboundReasons intro={t('smcrypto.missingIntro')} reasons={missing} />, okText: t('common.ok') });
+        return null;
+      }
+      let key = unlockedKey(me);
+      if (!key) {
+        if (!directory.keys.some((k) => k.address === me)) throw new NoKey();
+        if (passphrase === '') {
+          void message.warning(t('smcrypto.needPassphrase'));
+          return null;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        key = await unlock(me, passphrase);
+      }
+      const files = await Promise.all(attachments.map(async (a) => ({ filename: a.name, contentType: a.file!.type || 'application/octet-stream', data: new Uint8Array(await a.file!.arrayBuffer()) })));
+      const content = buildSecretContent({ html: html.current, attachments: files });
+      const recipients = directory.keys.filter((k) => k.address !== me).map((k) => ({ address: k.address, publicKey: k.publicKey }));
+      const envelope = sealEnvelope({ content, sender: { address: me, publicKey: key.publicKey, privateKey: key.privateKey }, recipients });
+      return { ...request(), html: '', attachments: [], draftParts: [], attachMessages: [], secretBody: buildSecretBody(envelope) };
+    } catch (err) {
+      if (err instanceof WrongPassphrase) void message.error(t('smcrypto.wrongPassphrase'));
+      else if (err instanceof NoKey) void modal.error({ title: t('smcrypto.noKey'), okText: t('common.ok') });
+      else void modal.error({ title: t('compose.send'), content: errorText(err), okText: t('common.ok') });
+      return null;
+    } finally {
+      setSending(false);
+    }
+  };
+
   const onKeyDown = (event: KeyboardEvent) => {
     if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') {
       event.preventDefault();
@@ -289,7 +370,7 @@ function ComposeForm({ initial }: { initial: ComposeInitial }) {
         <span className="compose-status" role="status" aria-live="polite">
           {saveText}
         </span>
-        <Button icon={<SaveOutlined />} onClick={() => void saveDraft()} disabled={sending}>
+        <Button icon={<SaveOutlined />} onClick={() => void saveDraft()} disabled={sending || classification === '工作秘密'}>
           {t('compose.saveDraft')}
         </Button>
         <Button icon={<CloseOutlined />} onClick={() => void close()} disabled={sending}>
@@ -329,12 +410,17 @@ function ComposeForm({ initial }: { initial: ComposeInitial }) {
             id="compose-classification"
             className="compose-classification"
             value={classification}
-            onChange={change(setClassification)}
+            onChange={changeClassification}
             options={CLASSIFICATIONS.map((c) => ({ value: c, label: c }))}
           />
         </Form.Item>
         {classification === '涉密' && <Alert className="compose-alert" type="error" showIcon title={t('compose.secretWarning')} />}
-        {classification === '工作秘密' && <Alert className="compose-alert" type="info" showIcon title={t('compose.workSecretNote')} />}
+        {classification === '工作秘密' && <Alert className="compose-alert" type="info" showIcon title={t('compose.workSecretNote')} description={t('smcrypto.composeNote')} />}
+        {classification === '工作秘密' && !unlockedKey(session.account.address) && (
+          <Form.Item label={t('smcrypto.passphrase')} htmlFor="compose-sm-passphrase" help={t('smcrypto.composePassphrase')}>
+            <Input.Password id="compose-sm-passphrase" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} autoComplete="off" />
+          </Form.Item>
+        )}
         <Form.Item label={t('compose.importance')}>
           <div className="compose-row compose-importance">
             <Radio.Group

@@ -38,6 +38,8 @@ import { useSession } from '../hooks/use-session.js';
 import { formatDateTime, formatShortDateTime, formatSize } from '../i18n/format.js';
 import { useI18n } from '../i18n/index.js';
 import { useMailboxes, useMessageActions } from './mail-data.js';
+import { SecretMailPanel } from './secret-mail-panel.js';
+import { ENVELOPE_MEDIA_TYPE } from '../../../common/secret-envelope.js';
 import { ReportSuspiciousButton } from './report-suspicious.js';
 
 const PREVIEWABLE = /^(?:image\/(?:png|gif|jpeg|webp|bmp)|application\/pdf)$/i;
@@ -143,7 +145,9 @@ export function MessageReader({ id, onBack, onRemoved }: Props) {
   const inTrash = special === '\\Trash';
   const isDraft = special === '\\Drafts';
   const mine = data.from?.address.toLowerCase() === session.account.address.toLowerCase();
-  const attachments = data.attachments.filter((a) => !a.inline);
+  // 工作秘密 end-to-end mail (SPEC 3.2): the envelope part is opened in the 加密邮件 panel, not listed.
+  const envelopePart = data.attachments.find((a) => a.contentType.toLowerCase() === ENVELOPE_MEDIA_TYPE);
+  const attachments = data.attachments.filter((a) => !a.inline && a !== envelopePart);
 
   // A link in the mail opens only after the reader has seen where it really goes (SPEC 4.2).
   const openLink = (href: string) => {
@@ -364,7 +368,11 @@ export function MessageReader({ id, onBack, onRemoved }: Props) {
           />
         )}
 
-        <MailBody frameUrl={frameUrl} text={data.text} title={`${t('reader.bodyFrame')}：${data.subject}`} onOpenLink={openLink} />
+        {envelopePart ? (
+          <SecretMailPanel key={data.id} detail={data} part={envelopePart} />
+        ) : (
+          <MailBody frameUrl={frameUrl} text={data.text} title={`${t('reader.bodyFrame')}：${data.subject}`} onOpenLink={openLink} />
+        )}
 
         {attachments.length > 0 && (
           <section className="attachments" aria-label={t('reader.attachments', { count: attachments.length })}>

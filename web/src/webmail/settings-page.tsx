@@ -19,6 +19,7 @@ import { useI18n, type Locale } from '../i18n/index.js';
 import { DeactivationSettings } from './deactivation-settings.js';
 import { PasswordChangeForm, PasswordPolicy } from './password-change-form.js';
 import { SecuritySettings } from './security-settings.js';
+import { SmKeySettings } from './sm-key-settings.js';
 
 export default function SettingsPage() {
   const { t, errorText } = useI18n();
@@ -56,6 +57,7 @@ export default function SettingsPage() {
           { key: 'password', label: t('settings.password'), children: <PasswordForm policy={settings.data.passwordPolicy} /> },
           { key: 'security', label: t('security.title'), children: <SecuritySettings /> },
           { key: 'deactivation', label: t('deact.self.title'), children: <DeactivationSettings /> },
+          { key: 'sm-key', label: t('smcrypto.tab'), children: <SmKeySettings /> },
         ]}
       />
     </div>
