@@ -112,7 +112,7 @@ export async function createServices(config: GovmailConfig, options: { logger?: 
     sla: config.incidents.slaMinutes,
     noticeFrom: config.incidents.noticeFrom ?? `security@${config.domains[0]}`,
   });
-  const passwordResets = new PasswordResets(db, auth, audit, mail, clock, {
+  const passwordResets = new PasswordResets(db, auth, audit, mail, feed, clock, {
     resetLinkHours: config.auth.resetLinkHours,
     publicUrl: config.onboarding.publicUrl ?? `https://${config.hostname}`,
     noticeFrom: `postmaster@${config.domains[0]}`,

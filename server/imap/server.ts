@@ -351,6 +351,7 @@ class ImapConnection {
         // Locked, suspended or deactivated by an administrator: the session ends now (SPEC 3.6).
         connection.stopWatching = connection.services.feed.subscribe(session.accountId, (changes) => {
           if (changes.some((c) => c.kind === 'account-disabled')) connection.shutdown('Account disabled (账号已停用)');
+          else if (changes.some((c) => c.kind === 'credentials-reset')) connection.shutdown('Password reset: sign in again (密码已重设，请重新登录)');
         });
         connection.session = session;
         connection.state = 'authenticated';

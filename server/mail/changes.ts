@@ -13,4 +13,6 @@ export type MailChange =
   | { kind: 'flags-changed'; accountId: number; mailboxId: number; uid: number; modseq: number; flags: string[] }
   | { kind: 'message-expunged'; accountId: number; mailboxId: number; uid: number; modseq: number }
   /** The account may no longer use its mail (locked, suspended, deactivated …): open IMAP/POP3 sessions end (SPEC 3.6). */
-  | { kind: 'account-disabled'; accountId: number; state: string };
+  | { kind: 'account-disabled'; accountId: number; state: string }
+  /** The password was reset by a one-time link (SPEC 4.1): open IMAP/POP3 sessions end; clients sign in again. */
+  | { kind: 'credentials-reset'; accountId: number };

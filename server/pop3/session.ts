@@ -315,7 +315,7 @@ export class Pop3Session implements Pop3Host {
     this.state = 'TRANSACTION';
     // Locked, suspended or deactivated by an administrator: the session ends without UPDATE (SPEC 3.6).
     this.stopWatching = services.feed.subscribe(account.id, (changes) => {
-      if (changes.some((c) => c.kind === 'account-disabled')) this.shutdown();
+      if (changes.some((c) => c.kind === 'account-disabled' || c.kind === 'credentials-reset')) this.shutdown();
     });
     const { count, octets } = drop.stat();
     this.log.info({ account: account.address, messages: count }, 'pop3 login');

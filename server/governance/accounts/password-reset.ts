@@ -13,8 +13,8 @@
  *   one on record (activation asks for it too, so a forwarded link alone is not enough), the one
  *   policy check (AuthService.checkNewPassword, history included). Then the password is set, the
  *   forced-reset / expiry gate cleared (rememberPassword, password_changed_at), lockout counters
- *   and recorded failures cleared, every web session ended (open IMAP/POP3 connections keep
- *   running until they sign in again: the feed's only "end it" change says "account disabled").
+ *   and recorded failures cleared, every web session ended, and open IMAP/POP3 sessions closed
+ *   (a `credentials-reset` change on the feed; IMAP says BYE with the reason).
  *
  * Permissions (`account.reset_password`) are asked by the callers (console route, incident
  * response) through policy.ts; this module does the rest the same way for all of them.
@@ -23,6 +23,7 @@ import type { Kysely } from 'kysely';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { AuthService } from '../../auth/auth-service.js';
 import type { PolicyViolation } from '../../auth/passwords.js';
+import type { ChangeFeed } from '../../mail/change-feed.js';
 import type { MailStore } from '../../mail/mail-store.js';
 import { parseMessageFields } from '../../mail/message-fields.js';
 import type { Clock } from '../../platform/clock.js';
@@ -92,6 +93,7 @@ export class PasswordResets {
     private readonly auth: AuthService,
     private readonly audit: AuditLog,
     private readonly mail: MailStore,
+    private readonly feed: ChangeFeed,
     private readonly clock: Clock,
     private readonly config: PasswordResetConfig,
   ) {}
@@ -173,6 +175,8 @@ export class PasswordResets {
       await trx.deleteFrom('auth_failures').where('account_id', '=', account.id).execute();
       return endSessions(trx, account.id);
     });
+    // Whoever holds an open IMAP/POP3 session (a stolen password) is out too; clients sign in again.
+    this.feed.publish([{ kind: 'credentials-reset', accountId: account.id }]);
     await this.audit.append({ actor: account.address, actorAccountId: account.id, action: 'account.password_reset', target: account.address, ip: client.ip, protocol: 'web', details: { via: 'reset_link', sessionsEnded } });
     return account;
   }
@@ -188,7 +192,7 @@ export class PasswordResets {
       link.url,
       '',
       `链接一次有效，${until} 前使用；设置时须核对您的工作证号（如有登记）。`,
-      '设置新密码后，您在所有设备上的登录都将退出，请使用新密码重新登录；邮件客户端如使用应用专用密码则不受影响。',
+      '设置新密码后，您在所有设备上的登录（网页邮箱和邮件客户端）都将退出，请使用新密码重新登录；邮件客户端如使用应用专用密码，重新连接即可。',
       '',
       '如果您没有申请重设密码，请立即联系单位信息管理员或在网页邮箱“报告安全事件”。',
       '',
