@@ -65,7 +65,7 @@ describe('a reset by link ends open mail sessions', () => {
     expect(pop.closed).toBe(true);
     // The other person's session is untouched.
     expect(theirs.client.usable).toBe(true);
-    expect((await theirs.client.status('INBOX', { messages: true })).path).toBe('INBOX');
+    expect(await theirs.client.status('INBOX', { messages: true })).toMatchObject({ path: 'INBOX' });
     await theirs.client.logout();
 
     await expect(imap(PERSON, SEED_PASSWORD).connect()).rejects.toThrow();
