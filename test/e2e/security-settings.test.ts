@@ -185,10 +185,10 @@ describe.skipIf(!existsSync(CHROMIUM))(`安全设置 and the forced password cha
     await expect(imapLogin(appPassword)).rejects.toThrow();
 
     // ── the other browser's session is signed out from here ──
-    const sessionRows = page.locator('.session-table tbody tr');
+    const sessionRows = page.locator('.session-table tbody tr.ant-table-row');
     await expect.poll(() => sessionRows.count()).toBe(2);
-    expect(await page.locator('.session-table tbody tr').filter({ hasText: '当前会话' }).count()).toBe(1);
-    await page.locator('.session-table tbody tr').filter({ hasNotText: '当前会话' }).getByRole('button', { name: '退出该会话' }).click();
+    expect(await page.locator('.session-table tbody tr.ant-table-row').filter({ hasText: '当前会话' }).count()).toBe(1);
+    await page.locator('.session-table tbody tr.ant-table-row').filter({ hasNotText: '当前会话' }).getByRole('button', { name: '退出该会话' }).click();
     await page.locator('.ant-popconfirm').getByRole('button', { name: /撤\s*销/ }).click();
     await expect.poll(() => sessionRows.count()).toBe(1);
     await other.reload();
@@ -212,7 +212,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`安全设置 and the forced password cha
     // ── the history lists the sign-ins: web (with TOTP), IMAP success with the app password, IMAP refusals ──
     await openSecurity(page);
     const history = page.locator('.sign-in-table');
-    await expect.poll(() => history.locator('tbody tr').count()).toBeGreaterThanOrEqual(5);
+    await expect.poll(() => history.locator('tbody tr.ant-table-row').count()).toBeGreaterThanOrEqual(5);
     const text = await history.innerText();
     expect(text).toContain('网页');
     expect(text).toContain('IMAP');
@@ -260,6 +260,12 @@ describe.skipIf(!existsSync(CHROMIUM))(`安全设置 and the forced password cha
     expect(new URL(page.url()).pathname).toMatch(/^\/mail/);
     // Fresh password: no reminder banner.
     expect(await page.locator('.password-expiry-banner').count()).toBe(0);
+    // The 安全设置 tab at phone width: the tables scroll inside their cards, the page does not.
+    await page.setViewportSize({ width: 375, height: 812 });
+    await openSecurity(page);
+    await page.locator('.sign-in-table tbody tr.ant-table-row').first().waitFor();
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'security-phone.png') });
     const row = await gm.services.db.selectFrom('accounts').select('password_changed_at').where('id', '=', account.id).executeTakeFirstOrThrow();
     expect(row.password_changed_at).toBeGreaterThan(Date.now() - 60_000);
     expect(cspRefusals).toEqual([]);

@@ -745,7 +745,7 @@ export const zhCN = {
   'security.totp.on': '已开启',
   'security.totp.off': '未开启',
   'security.totp.codesLeft': '剩余可用恢复码 {n} 个。',
-  'security.totp.explain': '开启后，网页登录除密码外还需输入手机身份验证器（如微信小程序“腾讯身份验证器”、Microsoft Authenticator）生成的 6 位动态验证码。',
+  'security.totp.explain': '开启后，网页登录除密码外还需输入手机身份验证器（如 Microsoft Authenticator、Google Authenticator 等支持 TOTP 的应用）生成的 6 位动态验证码。',
   'security.totp.clientsNote': '开启两步验证后，Foxmail、Outlook、手机邮件等客户端不能再用登录密码收发邮件，须在下方“客户端专用密码”中为每个客户端生成专用密码。',
   'security.totp.enable': '开启两步验证',
   'security.totp.disable': '关闭两步验证',

@@ -288,6 +288,7 @@ function AppPasswordsCard() {
           rowKey="id"
           loading={list.isPending}
           dataSource={list.data ?? []}
+          scroll={{ x: 'max-content' }}
           pagination={false}
           locale={{ emptyText: t('security.app.empty') }}
           columns={[
@@ -378,6 +379,7 @@ function SessionsCard() {
           rowKey="id"
           loading={list.isPending}
           dataSource={list.data ?? []}
+          scroll={{ x: 'max-content' }}
           pagination={false}
           columns={[
             { title: t('security.client'), dataIndex: 'userAgent', render: (v: string | null, r) => (
@@ -425,6 +427,7 @@ function SignInsCard() {
           rowKey={(r) => `${r.at}-${r.protocol}-${r.ip}-${r.outcome}`}
           loading={list.isPending}
           dataSource={list.data ?? []}
+          scroll={{ x: 'max-content' }}
           pagination={{ pageSize: 10, hideOnSinglePage: true, showSizeChanger: false }}
           columns={[
             { title: t('security.signIns.at'), dataIndex: 'at', render: (v: number) => formatMillis(locale, v) },
