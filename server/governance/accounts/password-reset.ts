@@ -45,6 +45,11 @@ const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
  */
 const RESETTABLE: ReadonlySet<AccountState> = new Set(['active', 'locked', 'suspended', 'deactivating']);
 
+/** Whether an account in `state` can be sent a reset link. */
+export function resettable(state: AccountState): boolean {
+  return RESETTABLE.has(state);
+}
+
 export class PasswordResetError extends Error {
   override name = 'PasswordResetError';
   constructor(

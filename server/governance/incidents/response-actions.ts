@@ -11,7 +11,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { MailStore } from '../../mail/mail-store.js';
 import type { Account, Database, SenderBlock } from '../../storage/database.js';
 import type { AccountAdministration, AdminActor } from '../accounts/administration.js';
-import type { PasswordResets, ResetLink } from '../accounts/password-reset.js';
+import { resettable, type PasswordResets, type ResetLink } from '../accounts/password-reset.js';
 import { addBlock } from '../security/blocklist.js';
 import { revokeWebSessions } from '../security/web-sessions.js';
 import { IncidentError, REASON_MAX_CHARS, type IncidentActor, type IncidentService } from './incident-service.js';
@@ -86,7 +86,7 @@ export class IncidentResponse {
    * one-time reset link (password-reset.ts: a notice in their INBOX, and the link returned here to
    * hand over by another channel), which clears the mark once used.
    */
-  async forcePasswordReset(incidentId: number, account: Pick<Account, 'id' | 'address'>, input: { reason: string }, who: IncidentActor): Promise<{ sessionsRevoked: number; resetLink: ResetLink }> {
+  async forcePasswordReset(incidentId: number, account: Pick<Account, 'id' | 'address' | 'state'>, input: { reason: string }, who: IncidentActor): Promise<{ sessionsRevoked: number; resetLink: ResetLink | null }> {
     await this.incidents.requireActionable(incidentId);
     const reason = requireReason(input.reason);
     const now = this.clock.now();
@@ -96,9 +96,10 @@ export class IncidentResponse {
       .onConflict((oc) => oc.column('account_id').doUpdateSet({ incident_id: incidentId, required_by: who.address, reason, required_at: now }))
       .execute();
     const sessionsRevoked = await revokeWebSessions(this.db, account.id);
-    const resetLink = await this.resets.issueResetLink(account, who, `${reason}（安全事件 #${incidentId}）`, { incidentId });
-    await this.incidents.event(incidentId, who, 'force_password_reset', reason, { account: account.address, sessionsRevoked, resetLinkMailed: resetLink.mailed, resetLinkExpiresAt: resetLink.expiresAt });
-    await this.incidents.auditAction(who, 'security.force_password_reset', incidentId, { reason, account: account.address, sessionsRevoked, resetLinkMailed: resetLink.mailed });
+    // No link for an account nobody can sign in to yet or any more (pending activation, closed).
+    const resetLink = resettable(account.state) ? await this.resets.issueResetLink(account, who, `${reason}（安全事件 #${incidentId}）`, { incidentId }) : null;
+    await this.incidents.event(incidentId, who, 'force_password_reset', reason, { account: account.address, sessionsRevoked, resetLinkSent: resetLink !== null, resetLinkMailed: resetLink?.mailed ?? false });
+    await this.incidents.auditAction(who, 'security.force_password_reset', incidentId, { reason, account: account.address, sessionsRevoked, resetLinkSent: resetLink !== null, resetLinkMailed: resetLink?.mailed ?? false });
     return { sessionsRevoked, resetLink };
   }
 

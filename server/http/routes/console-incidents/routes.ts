@@ -138,7 +138,7 @@ export async function consoleIncidentRoutes(app: FastifyInstance, { services }: 
     const input = parseInput(accountActionSchema, request.body);
     const account = await targetAccount(ctx, input.account, 'account.reset_password');
     const result = await incidentResponse.forcePasswordReset(idParam(request.params.id), account, { reason: input.reason }, ctx.who);
-    return { account: account.address, sessionsRevoked: result.sessionsRevoked, state: account.state, resetLink: result.resetLink };
+    return { account: account.address, sessionsRevoked: result.sessionsRevoked, state: account.state, ...(result.resetLink ? { resetLink: result.resetLink } : {}) };
   });
 
   app.post<{ Params: { id: string } }>('/console/incidents/:id/actions/revoke-sessions', async (request): Promise<AccountActionResult> => {

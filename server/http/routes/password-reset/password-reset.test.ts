@@ -229,17 +229,26 @@ describe('the incident action "force password reset"', () => {
     const incident = await t.services.incidents.report(reporter, { kind: 'account_compromised', description: '我的密码可能已泄露' }, { address: reporter.address, accountId: reporter.id, via: 'web' });
     const result = await t.services.incidentResponse.forcePasswordReset(
       incident.id,
-      { id: ids.liuyang!, address: 'liuyang@haining.gov.cn' },
+      { id: ids.liuyang!, address: 'liuyang@haining.gov.cn', state: 'active' },
       { reason: '密码可能已泄露' },
       { address: 'anquan@haining.gov.cn', accountId: ids.anquan!, via: 'web' },
     );
-    expect(result.resetLink.mailed).toBe(true);
-    const token = tokenOf(result.resetLink.url);
+    expect(result.resetLink?.mailed).toBe(true);
+    const token = tokenOf(result.resetLink!.url);
     expect((await t.services.auth.passwordStatus(await t.services.directory.getAccount('liuyang@haining.gov.cn'))).state).toBe('forced');
     expect((await reset(token, { newPassword: NEW_PASSWORD })).statusCode).toBe(204);
     expect((await t.services.auth.passwordStatus(await t.services.directory.getAccount('liuyang@haining.gov.cn'))).state).toBe('ok');
     const audit = await t.services.db.selectFrom('audit_log').selectAll().where('action', '=', 'account.password_reset_link').executeTakeFirstOrThrow();
     expect(audit.actor).toBe('anquan@haining.gov.cn');
+    expect(JSON.parse(audit.details)).toMatchObject({ incidentId: incident.id });
+
+    // An account still pending activation is marked, but gets no link (its activation link is the way in).
+    const pending = await person('xinren@haining.gov.cn', '新人', 'czj');
+    await t.services.db.updateTable('accounts').set({ state: 'pending_activation' }).where('id', '=', pending.id).execute();
+    const none = await t.services.incidentResponse.forcePasswordReset(incident.id, { id: pending.id, address: pending.address, state: 'pending_activation' }, { reason: '一并处理' }, { address: 'anquan@haining.gov.cn', accountId: ids.anquan!, via: 'web' });
+    expect(none.resetLink).toBeNull();
+    expect(await t.services.db.selectFrom('password_reset_tokens').selectAll().where('account_id', '=', pending.id).execute()).toHaveLength(0);
+    expect(await t.services.db.selectFrom('forced_password_resets').selectAll().where('account_id', '=', pending.id).execute()).toHaveLength(1);
   });
 });
 
@@ -308,7 +317,10 @@ describe('the console 密码策略', () => {
       expect(res.statusCode, JSON.stringify(change)).toBe(400);
       expect(res.json().error.issues.map((i: { path: string }) => i.path)).toContain(field);
     }
-    expect((await put(admin, { ...policy, maxAgeDays: 0, reminderDays: [] })).statusCode).toBe(200);
+    const none = await put(admin, { ...policy, historyCount: 0, maxAgeDays: 0, reminderDays: [] });
+    expect(none.statusCode).toBe(200);
+    // No history kept: no reuse rule stated.
+    expect((none.json() as { rules: string[] }).rules.some((r) => r.includes('最近'))).toBe(false);
     expect(await t.services.db.selectFrom('audit_log').selectAll().where('action', '=', 'settings.password_policy').execute()).toHaveLength(1);
   });
 });

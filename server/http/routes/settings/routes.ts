@@ -25,7 +25,8 @@ import { changePasswordSchema, updateSettingsSchema, type SettingsView } from '.
  * The policy's rules in the checker's own words (passwords.ts), with the figures in force.
  */
 export function passwordPolicyText(policy: PasswordPolicySettings = DEFAULT_PASSWORD_POLICY): string[] {
-  return PASSWORD_RULE_CODES.map((code) => passwordRuleText(code, policy));
+  // With no history kept (console 密码策略: 0) there is no reuse rule to state.
+  return PASSWORD_RULE_CODES.filter((code) => code !== 'reused' || policy.historyCount > 0).map((code) => passwordRuleText(code, policy));
 }
 
 function dateOrNull(value: string | null, field: string): string | null {
