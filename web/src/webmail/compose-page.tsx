@@ -272,6 +272,8 @@ function ComposeForm({ initial }: { initial: ComposeInitial }) {
       const body = secret ?? request();
       const result = await api.send(confirmWarnings ? { ...body, confirmWarnings: true } : body);
       sent.current = true;
+      // Sealed: files uploaded before 工作秘密 was chosen went into the envelope, not the send; drop them.
+      if (secret) for (const a of attachments) if (a.kind === 'upload' && a.ref) void api.deleteUpload(a.ref).catch(() => undefined);
       if (result.heldForReview) void message.info(t('compose.heldForReview'));
       else void message.success(result.queuedExternal > 0 ? t('compose.sentExternal', { count: result.queuedExternal }) : t('compose.sent'));
       void queryClient.invalidateQueries({ queryKey: queryKeys.mailboxes });
