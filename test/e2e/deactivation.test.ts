@@ -13,43 +13,21 @@
  *
  * Screenshots go to test-results/ (git-ignored).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activateInBrowser, allocateInConsole, applyInBrowser, approveInConsole, MINIMAL_PDF, signInInBrowser } from '../helpers/lifecycle-steps.js';
 import { SmtpWire } from '../helpers/smtp-wire.js';
 import { SEED_PASSWORD, startTestGovmail, type TestGovmail } from '../helpers/start-govmail.js';
 import { rfc5322, SYSTEM_ACTOR } from '../helpers/temp-services.js';
-
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
-const SCREENSHOTS = path.join(REPO_ROOT, 'test-results');
+import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, ensureWebBuild } from '../helpers/browser.js';
 
 const PERSON = 'liuyang@haining.gov.cn';
 const NEW_PASSWORD = 'Qiantang#River2026';
 const SUCCESSOR = 'zhoumin@haining.gov.cn';
 const UNIT_ADMIN = 'czadmin@haining.gov.cn';
 const DEPT_ADMIN = 'admin@haining.gov.cn';
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureWebBuild(): void {
-  const index = path.join(REPO_ROOT, 'dist', 'web', 'index.html');
-  const inputs = Math.max(newestMtime(path.join(REPO_ROOT, 'web')), newestMtime(path.join(REPO_ROOT, 'common')));
-  if (existsSync(index) && statSync(index).mtimeMs >= inputs) return;
-  execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts'], { cwd: REPO_ROOT, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } });
-}
 
 /** A signed-in API client over the real HTTP listener (cookie + CSRF token). */
 async function apiSession(base: string, address: string, password: string) {

@@ -10,42 +10,20 @@
  *
  * Screenshots go to test-results/ (git-ignored).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmtpWire } from '../helpers/smtp-wire.js';
 import { SEED_PASSWORD, startTestGovmail, type TestGovmail } from '../helpers/start-govmail.js';
 import { rfc5322 } from '../helpers/temp-services.js';
-
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
-const SCREENSHOTS = path.join(REPO_ROOT, 'test-results');
+import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, ensureWebBuild } from '../helpers/browser.js';
 
 const PERSON = 'zhangwei@haining.gov.cn';
 const OTHER = 'lina@haining.gov.cn';
 const OFFICER = 'anquan@haining.gov.cn';
 const SUBJECT = '【紧急】工资账户异常，请立即验证';
 const VERDICT = '确认为仿冒钓鱼邮件，已从全部邮箱删除。请勿点击其中链接。';
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureWebBuild(): void {
-  const index = path.join(REPO_ROOT, 'dist', 'web', 'index.html');
-  const inputs = Math.max(newestMtime(path.join(REPO_ROOT, 'web')), newestMtime(path.join(REPO_ROOT, 'common')));
-  if (existsSync(index) && statSync(index).mtimeMs >= inputs) return;
-  execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts'], { cwd: REPO_ROOT, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } });
-}
 
 describe.skipIf(!existsSync(CHROMIUM))(`incidents in headless Chromium${existsSync(CHROMIUM) ? '' : ' (skipped: no /usr/bin/chromium)'}`, () => {
   let gm: TestGovmail;

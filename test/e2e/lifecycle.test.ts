@@ -6,34 +6,13 @@
  * the webmail. The steps are reusable (test/helpers/lifecycle-steps.ts); the deactivation chain
  * of Art. 3.6 continues from `state` below.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activateInBrowser, allocateInConsole, applyInBrowser, approveInConsole, MINIMAL_PDF, signInInBrowser, statusInBrowser, type Applicant } from '../helpers/lifecycle-steps.js';
 import { SEED_PASSWORD, startTestGovmail, type TestGovmail } from '../helpers/start-govmail.js';
-
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'];
-const SCREENSHOTS = path.join(REPO_ROOT, 'test-results');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureWebBuild(): void {
-  const index = path.join(REPO_ROOT, 'dist', 'web', 'index.html');
-  const inputs = Math.max(newestMtime(path.join(REPO_ROOT, 'web')), newestMtime(path.join(REPO_ROOT, 'common')));
-  if (existsSync(index) && statSync(index).mtimeMs >= inputs) return;
-  execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts'], { cwd: REPO_ROOT, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } });
-}
+import { CHROMIUM_ARGS, SCREENSHOTS, ensureWebBuild } from '../helpers/browser.js';
 
 const UNIT_ADMIN = 'admin.hn@haining.gov.cn';
 const DEPT_ADMIN = 'admin@haining.gov.cn';

@@ -10,22 +10,16 @@
  *   readable notice → forwarding it to an external address is refused → the sender's Sent copy
  *   opens → 李娜 restores with the recovery code and a new 口令, which then opens the mail.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ImapFlow } from 'imapflow';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECRET_NOTICE } from '../../common/secret-mime.js';
 import { BlobKeyring } from '../../server/storage/blob-keyring.js';
 import { SEED_PASSWORD, startTestGovmail, type TestGovmail } from '../helpers/start-govmail.js';
-
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
-const SCREENSHOTS = path.join(REPO_ROOT, 'test-results');
+import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, ensureWebBuild } from '../helpers/browser.js';
 
 const ZHANG = 'zhangwei@haining.gov.cn';
 const LI = 'lina@haining.gov.cn';
@@ -33,22 +27,6 @@ const SUBJECT = '关于汛期物资调拨的通知';
 const SECRET = '防汛物资调拨方案第三稿：沙袋三千条于周四调往盐官镇';
 const FILE_TEXT = '调拨清单：沙袋 3000 条，救生衣 200 件';
 const PASS: Record<string, string> = { [ZHANG]: '钱塘江大潮-2026-张', [LI]: '盐官观潮-2026-李' };
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureWebBuild(): void {
-  const index = path.join(REPO_ROOT, 'dist', 'web', 'index.html');
-  const inputs = Math.max(newestMtime(path.join(REPO_ROOT, 'web')), newestMtime(path.join(REPO_ROOT, 'common')));
-  if (existsSync(index) && statSync(index).mtimeMs >= inputs) return;
-  execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts'], { cwd: REPO_ROOT, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } });
-}
 
 describe.skipIf(!existsSync(CHROMIUM))(`工作秘密 end-to-end encryption in headless Chromium${existsSync(CHROMIUM) ? '' : ' (skipped: no /usr/bin/chromium)'}`, () => {
   let gm: TestGovmail;

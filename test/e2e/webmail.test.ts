@@ -16,19 +16,14 @@
  * Screenshots of the main screens go to test-results/ (git-ignored) for a person to look at.
  * The web app is built first when dist/web is missing or older than web/ or common/.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmtpWire } from '../helpers/smtp-wire.js';
 import { SEED_PASSWORD, startTestGovmail, type TestGovmail } from '../helpers/start-govmail.js';
+import { CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, SCREENSHOTS, ensureWebBuild } from '../helpers/browser.js';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
-const SCREENSHOTS = path.join(REPO_ROOT, 'test-results');
 const CORPUS_DIR = process.env.GOVMAIL_CORPUS_DIR ? path.resolve(process.env.GOVMAIL_CORPUS_DIR) : path.resolve(REPO_ROOT, '../shared/corpus');
 
 const ZHANG = 'zhangwei@haining.gov.cn';
@@ -44,23 +39,6 @@ interface CorpusEntry {
 const corpus: CorpusEntry[] = existsSync(path.join(CORPUS_DIR, 'manifest.json')) ? (JSON.parse(readFileSync(path.join(CORPUS_DIR, 'manifest.json'), 'utf8')) as CorpusEntry[]) : [];
 
 /** Newest modification time under a directory (build inputs). */
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(full));
-    else newest = Math.max(newest, statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureWebBuild(): void {
-  const index = path.join(REPO_ROOT, 'dist', 'web', 'index.html');
-  const inputs = Math.max(newestMtime(path.join(REPO_ROOT, 'web')), newestMtime(path.join(REPO_ROOT, 'common')));
-  if (existsSync(index) && statSync(index).mtimeMs >= inputs) return;
-  // NODE_ENV is 'test' inside vitest, and Vite would then bundle React's development build.
-  execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts'], { cwd: REPO_ROOT, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } });
-}
 
 /** Everything the browser asked for, from every page and frame of a context. */
 interface Watch {
