@@ -17,11 +17,11 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activateInBrowser, allocateInConsole, applyInBrowser, approveInConsole, MINIMAL_PDF, signInInBrowser } from '../helpers/lifecycle-steps.js';
+import { activateInBrowser, allocateInConsole, applyInBrowser, approveInConsole, MINIMAL_PDF } from '../helpers/lifecycle-steps.js';
 import { SmtpWire } from '../helpers/smtp-wire.js';
 import { SEED_PASSWORD, startTestGovmail, type TestGovmail } from '../helpers/start-govmail.js';
 import { rfc5322, SYSTEM_ACTOR } from '../helpers/temp-services.js';
-import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, ensureWebBuild } from '../helpers/browser.js';
+import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, ensureWebBuild, signInInBrowser } from '../helpers/browser.js';
 
 const PERSON = 'liuyang@haining.gov.cn';
 const NEW_PASSWORD = 'Qiantang#River2026';
@@ -56,11 +56,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`account life cycle in headless Chromium$
   }
 
   async function signIn(page: Page, address: string, password: string): Promise<void> {
-    await page.goto(`${base}/`);
-    await page.getByLabel('邮箱地址').fill(address);
-    await page.getByLabel('密码').fill(password);
-    await page.getByRole('button', { name: /登\s*录/ }).click();
-    await page.locator('.list-title').first().waitFor();
+    await signInInBrowser(page, base, address, password);
   }
 
   async function shot(page: Page, name: string): Promise<void> {

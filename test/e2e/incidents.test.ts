@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmtpWire } from '../helpers/smtp-wire.js';
 import { SEED_PASSWORD, startTestGovmail, type TestGovmail } from '../helpers/start-govmail.js';
 import { rfc5322 } from '../helpers/temp-services.js';
-import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, ensureWebBuild } from '../helpers/browser.js';
+import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, ensureWebBuild, signInInBrowser } from '../helpers/browser.js';
 
 const PERSON = 'zhangwei@haining.gov.cn';
 const OTHER = 'lina@haining.gov.cn';
@@ -38,11 +38,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`incidents in headless Chromium${existsSy
   }
 
   async function signIn(page: Page, address: string): Promise<void> {
-    await page.goto(`${base}/`);
-    await page.getByLabel('邮箱地址').fill(address);
-    await page.getByLabel('密码').fill(SEED_PASSWORD);
-    await page.getByRole('button', { name: /登\s*录/ }).click();
-    await page.locator('.list-title').first().waitFor();
+    await signInInBrowser(page, base, address, SEED_PASSWORD);
   }
 
   async function shot(page: Page, name: string): Promise<void> {

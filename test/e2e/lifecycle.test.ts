@@ -10,9 +10,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activateInBrowser, allocateInConsole, applyInBrowser, approveInConsole, MINIMAL_PDF, signInInBrowser, statusInBrowser, type Applicant } from '../helpers/lifecycle-steps.js';
+import { activateInBrowser, allocateInConsole, applyInBrowser, approveInConsole, MINIMAL_PDF, statusInBrowser, type Applicant } from '../helpers/lifecycle-steps.js';
 import { SEED_PASSWORD, startTestGovmail, type TestGovmail } from '../helpers/start-govmail.js';
-import { CHROMIUM_ARGS, SCREENSHOTS, ensureWebBuild } from '../helpers/browser.js';
+import { CHROMIUM_ARGS, SCREENSHOTS, ensureWebBuild, signInInBrowser } from '../helpers/browser.js';
 
 const UNIT_ADMIN = 'admin.hn@haining.gov.cn';
 const DEPT_ADMIN = 'admin@haining.gov.cn';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_PASSWORD, startTestGovmail, type TestGovmail } from '../helpers/start-govmail.js';
-import { CHROMIUM, REPO_ROOT, ensureWebBuild } from '../helpers/browser.js';
+import { CHROMIUM, REPO_ROOT, ensureWebBuild, signInInBrowser } from '../helpers/browser.js';
 
 const ZHANG = 'zhangwei@haining.gov.cn';
 const LI = 'lina@haining.gov.cn';
@@ -37,11 +37,7 @@ describe.skipIf(!existsSync(CHROMIUM))('outbound checks in the web app', () => {
   async function signedIn(address: string): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     const page = await context.newPage();
-    await page.goto(`${base}/`);
-    await page.getByLabel('邮箱地址').fill(address);
-    await page.getByLabel('密码').fill(SEED_PASSWORD);
-    await page.getByRole('button', { name: /登\s*录/ }).click();
-    await page.locator('.list-title').first().waitFor();
+    await signInInBrowser(page, base, address, SEED_PASSWORD);
     return page;
   }
 

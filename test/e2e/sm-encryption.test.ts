@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECRET_NOTICE } from '../../common/secret-mime.js';
 import { BlobKeyring } from '../../server/storage/blob-keyring.js';
 import { SEED_PASSWORD, startTestGovmail, type TestGovmail } from '../helpers/start-govmail.js';
-import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, ensureWebBuild } from '../helpers/browser.js';
+import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, ensureWebBuild, signInInBrowser } from '../helpers/browser.js';
 
 const ZHANG = 'zhangwei@haining.gov.cn';
 const LI = 'lina@haining.gov.cn';
@@ -42,11 +42,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`工作秘密 end-to-end encryption in he
   }
 
   async function signIn(page: Page, address: string): Promise<void> {
-    await page.goto(`${base}/`);
-    await page.getByLabel('邮箱地址').fill(address);
-    await page.getByLabel('密码').fill(SEED_PASSWORD);
-    await page.getByRole('button', { name: /登\s*录/ }).click();
-    await page.locator('.list-title').first().waitFor();
+    await signInInBrowser(page, base, address, SEED_PASSWORD);
   }
 
   async function shot(page: Page, name: string): Promise<void> {

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -31,4 +32,13 @@ export function ensureWebBuild(): void {
   if (existsSync(index) && statSync(index).mtimeMs >= inputs) return;
   // NODE_ENV is 'test' inside vitest, and Vite would then bundle React's development build.
   execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts'], { cwd: REPO_ROOT, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } });
+}
+
+/** Sign in through the sign-in page; waits for the mail list. */
+export async function signInInBrowser(page: Page, base: string, address: string, password: string): Promise<void> {
+  await page.goto(`${base}/`);
+  await page.getByLabel('邮箱地址').fill(address);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await page.locator('.list-title').first().waitFor();
 }

@@ -53,14 +53,6 @@ export async function statusInBrowser(page: Page, base: string, code: string): P
   return panel.innerText();
 }
 
-/** Sign in through the sign-in page; waits for the mail list. */
-export async function signInInBrowser(page: Page, base: string, address: string, password: string): Promise<void> {
-  await page.goto(`${base}/`);
-  await page.getByLabel('邮箱地址').fill(address);
-  await page.getByLabel('密码').fill(password);
-  await page.getByRole('button', { name: /登\s*录/ }).click();
-  await page.locator('.list-title').first().waitFor();
-}
 
 /** Unit admin: the console's queue, open the application, approve. */
 export async function approveInConsole(page: Page, base: string, applicantName: string): Promise<void> {

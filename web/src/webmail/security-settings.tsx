@@ -15,7 +15,7 @@ import { ApiError } from '../../../common/errors.js';
 import type { AppPasswordView, CreatedAppPassword, SignInRecord, TotpSetup, WebSessionView } from '../../../common/schemas/security.js';
 import { securityApi, securityKeys } from '../api/security.js';
 import { useSession } from '../hooks/use-session.js';
-import { useI18n } from '../i18n/index.js';
+import { useI18n, type MessageKey } from '../i18n/index.js';
 import { formatMillis } from '../i18n/millis.js';
 
 export function SecuritySettings() {
@@ -259,14 +259,7 @@ function AppPasswordsCard() {
       else void message.error(errorText(err));
     },
   });
-  const revoke = useMutation({
-    mutationFn: (id: number) => securityApi.revokeAppPassword(id),
-    onSuccess: () => {
-      void message.success(t('security.app.revoked'));
-      void queryClient.invalidateQueries({ queryKey: securityKeys.appPasswords });
-    },
-    onError: (err) => void message.error(errorText(err)),
-  });
+  const revoke = useRevoke((id: number) => securityApi.revokeAppPassword(id), 'security.app.revoked', securityKeys.appPasswords);
 
   return (
     <Card className="settings-card security-card" title={<h2 className="card-heading">{t('security.app.title')}</h2>}>
@@ -354,19 +347,25 @@ export function clientName(userAgent: string | null): string {
   return browser ?? os ?? userAgent.slice(0, 60);
 }
 
-function SessionsCard() {
-  const { t, locale, errorText } = useI18n();
+/** Revoking an app password or a session: the same confirmation toast, refresh and error path. */
+function useRevoke<Id>(revoke: (id: Id) => Promise<unknown>, done: MessageKey, queryKey: readonly unknown[]) {
+  const { t, errorText } = useI18n();
   const queryClient = useQueryClient();
   const { message } = App.useApp();
-  const list = useQuery({ queryKey: securityKeys.sessions, queryFn: () => securityApi.sessions() });
-  const revoke = useMutation({
-    mutationFn: (id: string) => securityApi.revokeSession(id),
+  return useMutation({
+    mutationFn: revoke,
     onSuccess: () => {
-      void message.success(t('security.sessions.revoked'));
-      void queryClient.invalidateQueries({ queryKey: securityKeys.sessions });
+      void message.success(t(done));
+      void queryClient.invalidateQueries({ queryKey });
     },
     onError: (err) => void message.error(errorText(err)),
   });
+}
+
+function SessionsCard() {
+  const { t, locale, errorText } = useI18n();
+  const list = useQuery({ queryKey: securityKeys.sessions, queryFn: () => securityApi.sessions() });
+  const revoke = useRevoke((id: string) => securityApi.revokeSession(id), 'security.sessions.revoked', securityKeys.sessions);
   return (
     <Card className="settings-card security-card" title={<h2 className="card-heading">{t('security.sessions.title')}</h2>}>
       <p>{t('security.sessions.explain')}</p>
